@@ -1,0 +1,74 @@
+package org.gru4j.kernel;
+
+/**
+ * Matrix products on flat float arrays: C[M,N] (+)= A[M,K] · B[K,N].
+ *
+ * <p>A is addressed with two strides so that a transposed operand costs nothing: element (i,k) of A is
+ * {@code a[aOff + i*ars + k*acs]}. B and C are row-major with leading dimensions ldb and ldc (their rows are
+ * what the vector kernel loads). For A·Bᵀ with B stored as [N,K], pack Bᵀ once with {@link #transpose}.
+ *
+ * <p>The Vector API kernel is used when the jdk.incubator.vector module is present (chosen once, at class
+ * initialisation); otherwise the scalar kernel, which is also the reference the vector kernel is tested against.
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    /** True when products run on the Vector API (the JVM was started with --add-modules jdk.incubator.vector). */
+    public static final boolean VECTOR = vectorModulePresent() && !Boolean.getBoolean("gru4j.scalar");
+
+    private static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** C[M,N] = A[M,K]·B[K,N] when {@code accumulate} is false, C += A·B when true. */
+    public static void mm(int m, int n, int k,
+                          float[] a, int aOff, int ars, int acs,
+                          float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (VECTOR) {
+            VectorGemm.mm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            scalarMm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** The plain triple loop: the reference for the vector kernel. */
+    public static void scalarMm(int m, int n, int k,
+                                float[] a, int aOff, int ars, int acs,
+                                float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float aip = a[aOff + i * ars + p * acs];
+                if (aip == 0f) continue;
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+            }
+        }
+    }
+
+    /** out[cols, rows] = in[rows, cols]ᵀ; {@code in} is row-major with leading dimension {@code ld}. */
+    public static void transpose(int rows, int cols, float[] in, int inOff, int ld, float[] out, int outOff) {
+        final int blk = 32;
+        for (int i0 = 0; i0 < rows; i0 += blk) {
+            int i1 = Math.min(rows, i0 + blk);
+            for (int j0 = 0; j0 < cols; j0 += blk) {
+                int j1 = Math.min(cols, j0 + blk);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) out[outOff + j * rows + i] = in[inOff + i * ld + j];
+                }
+            }
+        }
+    }
+
+    /** Adds the column sums of A[M,N] (row-major, leading dimension lda) into out[N]: Σ_i A[i,:]. */
+    public static void addColumnSums(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            for (int j = 0; j < n; j++) out[outOff + j] += a[ai + j];
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package org.gru4j.nn;
+
+import org.gru4j.kernel.Gemm;
+import org.gru4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stacked, optionally bidirectional recurrent module: PyTorch's nn.GRU / nn.LSTM / nn.RNN.
+ *
+ * <p>All parameters live in one flat array {@link #params}, gradients at the same offsets in {@link #grads}; the
+ * named views follow PyTorch: {@code weight_ih_l{k}[_reverse]} (G·H, I_k), {@code weight_hh_l{k}[_reverse]} (G·H, H),
+ * {@code bias_ih_l{k}[_reverse]}, {@code bias_hh_l{k}[_reverse]} (G·H).
+ *
+ * <p>Legend: T steps, B batch, I input, H hidden, L layers, D directions, G gate blocks (GRU 3, LSTM 4, RNN 1).
+ * Sequences are time-major: x is (T,B,I), y is (T,B,D·H); states are (L·D,B,H) with index l·D + d.
+ * With lengths, sequence b is valid for t &lt; lengths[b]: later outputs are zero, its final state is the state at its
+ * last valid step, and the reverse direction starts at its own last valid step (as PyTorch's packed sequences).
+ *
+ * <p>Per layer and direction the input projection X·W_ihᵀ for all T·B rows is one product before the step loop;
+ * backward's weight gradients are products over all steps after it. Not thread-safe: {@link #forward} keeps what
+ * {@link #backward} needs. For one stream at a time use {@link Stream}.
+ */
+public final class Recurrent {
+    public final RecurrentConfig config;
+    public final float[] params;
+    public final float[] grads;
+    private final Weights[] weights;          // [l·D + d]
+    private final List<Param> paramList;
+    private final Trace[] traces;             // [l·D + d]
+    private float[][] layerOut = new float[0][];
+    private float[][] layerGrad = new float[0][];
+    private float[] input;                    // x of the last forward (backward's dW_ih of layer 0 reads it)
+    private int[] lengths;
+    private int steps = -1, batch;
+
+    /** A named view into {@link #params}: PyTorch's name, where it starts, its shape. */
+    public record Param(String name, int offset, int[] shape) {
+        public int size() {
+            return (int) Tensor.count(shape);
+        }
+    }
+
+    /** What forward returns: y (T,B,D·H), h_n (L·D,B,H) and, for an LSTM, c_n (L·D,B,H); otherwise cn is null. */
+    public record Output(Tensor y, Tensor hn, Tensor cn) {}
+
+    /** What backward returns: dL/dx (T,B,I), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
+    public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {}
+
+    public Recurrent(RecurrentConfig config) {
+        this.config = config;
+        int dirs = config.directions(), gh = config.gateRows(), hid = config.hidden();
+        this.weights = new Weights[config.layers() * dirs];
+        this.traces = new Trace[weights.length];
+        this.paramList = new ArrayList<>();
+        long off = 0;
+        for (int l = 0; l < config.layers(); l++) {
+            int in = config.layerInput(l);
+            for (int d = 0; d < dirs; d++) {
+                String sfx = "_l" + l + (d == 1 ? "_reverse" : "");
+                int wih = (int) off;
+                paramList.add(new Param("weight_ih" + sfx, wih, new int[]{gh, in}));
+                off += (long) gh * in;
+                int whh = (int) off;
+                paramList.add(new Param("weight_hh" + sfx, whh, new int[]{gh, hid}));
+                off += (long) gh * hid;
+                int bih = -1, bhh = -1;
+                if (config.bias()) {
+                    bih = (int) off;
+                    paramList.add(new Param("bias_ih" + sfx, bih, new int[]{gh}));
+                    off += gh;
+                    bhh = (int) off;
+                    paramList.add(new Param("bias_hh" + sfx, bhh, new int[]{gh}));
+                    off += gh;
+                }
+                if (off > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
+                weights[l * dirs + d] = new Weights(wih, whh, bih, bhh);
+                traces[l * dirs + d] = new Trace(in, hid, gh);
+            }
+        }
+        this.params = new float[(int) off];
+        this.grads = new float[(int) off];
+    }
+
+    /** The parameters in PyTorch's state_dict order. */
+    public List<Param> parameters() {
+        return paramList;
+    }
+
+    public int parameterCount() {
+        return params.length;
+    }
+
+    /** Copies of the parameters under PyTorch's names, in state_dict order. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Param p : paramList) {
+            out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
+        }
+        return out;
+    }
+
+    /**
+     * Sets every parameter from tensors named as PyTorch names them. Every parameter must be present with its exact
+     * shape; a missing, misshapen or unexpected name throws, naming it.
+     */
+    public void load(Map<String, Tensor> tensors) {
+        for (Param p : paramList) {
+            Tensor t = tensors.get(p.name());
+            if (t == null) throw new IllegalArgumentException("missing tensor '" + p.name() + "' for " + config.describe());
+            if (!Arrays.equals(t.shape, p.shape())) {
+                throw new IllegalArgumentException("tensor '" + p.name() + "' has shape " + t.shapeString() + ", expected "
+                        + Arrays.toString(p.shape()));
+            }
+            System.arraycopy(t.data, 0, params, p.offset(), p.size());
+        }
+        for (String name : tensors.keySet()) {
+            if (paramList.stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + config.describe());
+            }
+        }
+    }
+
+    public void zeroGrads() {
+        Arrays.fill(grads, 0f);
+    }
+
+    /** Forward without lengths or initial state. */
+    public Output forward(Tensor x) {
+        return forward(x, null, null, null);
+    }
+
+    /**
+     * Runs the module over time-major x (T,B,I).
+     *
+     * @param lengths per-sequence valid steps (0..T), or null when all B sequences run T steps
+     * @param h0      initial hidden state (L·D,B,H), or null for zeros
+     * @param c0      initial cell state (L·D,B,H) for an LSTM, or null for zeros
+     */
+    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
+        final RecurrentConfig cf = config;
+        if (x.rank() != 3) throw new IllegalArgumentException("input must be (steps, batch, " + cf.input() + "), got " + x.shapeString());
+        final int T = x.dim(0), B = x.dim(1), H = cf.hidden(), D = cf.directions(), L = cf.layers();
+        if (x.dim(2) != cf.input()) {
+            throw new IllegalArgumentException("input has " + x.dim(2) + " features, the model takes " + cf.input()
+                    + " (input shape " + x.shapeString() + ")");
+        }
+        checkState(h0, "h0", B);
+        if (c0 != null && cf.cell() != CellKind.LSTM) throw new IllegalArgumentException("c0 is only for an LSTM");
+        checkState(c0, "c0", B);
+        if (lengths != null) {
+            if (lengths.length != B) throw new IllegalArgumentException(lengths.length + " lengths for a batch of " + B);
+            for (int b = 0; b < B; b++) {
+                if (lengths[b] < 0 || lengths[b] > T) {
+                    throw new IllegalArgumentException("length " + lengths[b] + " of sequence " + b + " is outside 0.." + T);
+                }
+            }
+            lengths = lengths.clone();
+        }
+        this.input = x.data;
+        this.lengths = lengths;
+        this.steps = T;
+        this.batch = B;
+        if (layerOut.length != L) {
+            layerOut = new float[L][0];
+            layerGrad = new float[L][0];
+        }
+        Tensor hn = Tensor.zeros(L * D, B, H);
+        Tensor cn = cf.cell() == CellKind.LSTM ? Tensor.zeros(L * D, B, H) : null;
+        final int G = cf.gateRows();
+        for (int l = 0; l < L; l++) {
+            final float[] in = l == 0 ? x.data : layerOut[l - 1];
+            final int I = cf.layerInput(l);
+            layerOut[l] = fit(layerOut[l], (long) T * B * D * H);
+            for (int d = 0; d < D; d++) {
+                final int k = l * D + d;
+                final Trace tr = traces[k];
+                final Weights w = weights[k];
+                tr.ensure(T, B);
+                pack(tr, w, params);
+                project(tr, w, params, in, T * B);
+                if (h0 != null) System.arraycopy(h0.data, k * B * H, tr.h, 0, B * H);
+                else Arrays.fill(tr.h, 0, B * H, 0f);
+                if (c0 != null) System.arraycopy(c0.data, k * B * H, tr.c, 0, B * H);
+                else Arrays.fill(tr.c, 0, B * H, 0f);
+                final boolean reverse = d == 1;
+                switch (cf.cell()) {
+                    case GRU -> Gru.forward(tr, params, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, layerOut[l], d * H, D * H);
+                    case LSTM -> Lstm.forward(tr, params, w, lengths, reverse, layerOut[l], d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, params, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, layerOut[l], d * H, D * H);
+                }
+                System.arraycopy(tr.h, 0, hn.data, k * B * H, B * H);
+                if (cn != null) System.arraycopy(tr.c, 0, cn.data, k * B * H, B * H);
+            }
+        }
+        Tensor y = new Tensor(new int[]{T, B, D * H}, Arrays.copyOf(layerOut[L - 1], T * B * D * H));
+        return new Output(y, hn, cn);
+    }
+
+    /**
+     * Backward through time for the last {@link #forward}: adds every parameter's gradient into {@link #grads} and
+     * returns the gradients of the input and initial states. Any of dy (T,B,D·H), dhn, dcn (L·D,B,H) may be null (zero).
+     */
+    public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn) {
+        if (steps < 0) throw new IllegalStateException("backward needs a forward first");
+        final RecurrentConfig cf = config;
+        final int T = steps, B = batch, H = cf.hidden(), D = cf.directions(), L = cf.layers(), G = cf.gateRows();
+        if (dy != null && !Arrays.equals(dy.shape, new int[]{T, B, D * H})) {
+            throw new IllegalArgumentException("dy has shape " + dy.shapeString() + ", expected [" + T + ", " + B + ", " + D * H + "]");
+        }
+        checkState(dhn, "dh_n", B);
+        checkState(dcn, "dc_n", B);
+        Tensor dh0 = Tensor.zeros(L * D, B, H);
+        Tensor dc0 = cf.cell() == CellKind.LSTM ? Tensor.zeros(L * D, B, H) : null;
+        float[] dOut = dy != null ? dy.data : new float[T * B * D * H];
+        for (int l = L - 1; l >= 0; l--) {
+            final float[] in = l == 0 ? input : layerOut[l - 1];
+            final int I = cf.layerInput(l);
+            final float[] dIn = layerGrad[l] = fit(layerGrad[l], (long) T * B * I);
+            Arrays.fill(dIn, 0, T * B * I, 0f);
+            for (int d = 0; d < D; d++) {
+                final int k = l * D + d;
+                final Trace tr = traces[k];
+                final Weights w = weights[k];
+                if (dhn != null) System.arraycopy(dhn.data, k * B * H, tr.dh, 0, B * H);
+                else Arrays.fill(tr.dh, 0, B * H, 0f);
+                if (dcn != null) System.arraycopy(dcn.data, k * B * H, tr.dc, 0, B * H);
+                else Arrays.fill(tr.dc, 0, B * H, 0f);
+                final boolean reverse = d == 1;
+                switch (cf.cell()) {
+                    case GRU -> Gru.backward(tr, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dOut, d * H, D * H);
+                    case LSTM -> Lstm.backward(tr, params, grads, w, lengths, reverse, dOut, d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dOut, d * H, D * H);
+                }
+                // input side, over all steps at once: dW_ih += dGxᵀ·X ; db_ih += Σ dGx ; dX += dGx·W_ih
+                final int rows = T * B;
+                Gemm.mm(G, I, rows, tr.gx, 0, 1, G, in, 0, I, grads, w.wih(), I, true);
+                if (w.hasBias()) Gemm.addColumnSums(rows, G, tr.gx, 0, G, grads, w.bih());
+                Gemm.mm(rows, I, G, tr.gx, 0, G, 1, params, w.wih(), I, dIn, 0, I, true);
+                System.arraycopy(tr.dh, 0, dh0.data, k * B * H, B * H);
+                if (dc0 != null) System.arraycopy(tr.dc, 0, dc0.data, k * B * H, B * H);
+            }
+            dOut = dIn;
+        }
+        steps = -1;   // the trace now holds gradients: a second backward needs a new forward
+        Tensor dx = new Tensor(new int[]{T, B, cf.input()}, Arrays.copyOf(layerGrad[0], T * B * cf.input()));
+        return new InputGrads(dx, dh0, dc0);
+    }
+
+    private void checkState(Tensor s, String name, int B) {
+        if (s == null) return;
+        int[] want = {config.layers() * config.directions(), B, config.hidden()};
+        if (!Arrays.equals(s.shape, want)) {
+            throw new IllegalArgumentException(name + " has shape " + s.shapeString() + ", expected " + Arrays.toString(want)
+                    + " (layers·directions, batch, hidden)");
+        }
+    }
+
+    /** Packs W_ihᵀ (I, G·H) and W_hhᵀ (H, G·H) so the forward products read B along its rows. */
+    static void pack(Trace tr, Weights w, float[] params) {
+        Gemm.transpose(tr.gateRows, tr.input, params, w.wih(), tr.input, tr.wihT, 0);
+        Gemm.transpose(tr.gateRows, tr.hidden, params, w.whh(), tr.hidden, tr.whhT, 0);
+    }
+
+    /** gx (rows, G·H) = X·W_ihᵀ + b_ih for all rows at once. */
+    static void project(Trace tr, Weights w, float[] params, float[] x, int rows) {
+        final int G = tr.gateRows;
+        Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, false);
+        Gru.addBias(tr.gx, rows, G, 0, G, params, w.bih());
+    }
+
+    private static float[] fit(float[] a, long n) {
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("activations of " + n + " floats are too large");
+        return a.length >= n ? a : new float[(int) n];
+    }
+
+    Weights weights(int layer, int direction) {
+        return weights[layer * config.directions() + direction];
+    }
+}
