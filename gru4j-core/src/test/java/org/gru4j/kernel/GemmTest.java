@@ -1,0 +1,63 @@
+package org.gru4j.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GemmTest {
+
+    /** The vector kernel against a double-precision triple loop, on shapes around every tile edge, A plain and transposed. */
+    @Test
+    void matchesDoubleReferenceOnAwkwardShapes() {
+        assertTrue(Gemm.VECTOR, "tests run with --add-modules jdk.incubator.vector: the vector kernel must be the one tested");
+        Random rnd = new Random(7);
+        int[] sizes = {1, 2, 3, 4, 5, 15, 16, 17, 31, 32, 33, 47, 64, 65, 300};
+        for (int trial = 0; trial < 400; trial++) {
+            int m = sizes[rnd.nextInt(sizes.length)], n = sizes[rnd.nextInt(sizes.length)], k = sizes[rnd.nextInt(sizes.length)];
+            boolean transA = rnd.nextBoolean(), acc = rnd.nextBoolean();
+            int lda = (transA ? m : k) + rnd.nextInt(3), ldb = n + rnd.nextInt(3), ldc = n + rnd.nextInt(3);
+            int aOff = rnd.nextInt(4), bOff = rnd.nextInt(4), cOff = rnd.nextInt(4);
+            float[] a = rand(rnd, aOff + (transA ? k : m) * lda), b = rand(rnd, bOff + k * ldb), c = rand(rnd, cOff + m * ldc);
+            float[] c0 = c.clone();
+            int ars = transA ? 1 : lda, acs = transA ? lda : 1;
+            Gemm.mm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = acc ? c0[cOff + i * ldc + j] : 0;
+                    for (int p = 0; p < k; p++) s += (double) a[aOff + i * ars + p * acs] * b[bOff + p * ldb + j];
+                    assertEquals(s, c[cOff + i * ldc + j], 1e-5 * (1 + Math.sqrt(k)), "m=" + m + " n=" + n + " k=" + k);
+                }
+                // padding between rows is untouched
+                for (int j = n; j < ldc && i * ldc + j + cOff < c.length; j++) assertEquals(c0[cOff + i * ldc + j], c[cOff + i * ldc + j]);
+            }
+        }
+    }
+
+    @Test
+    void scalarKernelAgreesWithVectorKernel() {
+        Random rnd = new Random(11);
+        int m = 13, n = 70, k = 29;
+        float[] a = rand(rnd, m * k), b = rand(rnd, k * n), c1 = new float[m * n], c2 = new float[m * n];
+        Gemm.mm(m, n, k, a, 0, k, 1, b, 0, n, c1, 0, n, false);
+        Gemm.scalarMm(m, n, k, a, 0, k, 1, b, 0, n, c2, 0, n, false);
+        for (int i = 0; i < c1.length; i++) assertEquals(c2[i], c1[i], 1e-5);
+    }
+
+    @Test
+    void transposeSwapsIndices() {
+        float[] in = new float[5 * 40];
+        for (int i = 0; i < in.length; i++) in[i] = i;
+        float[] out = new float[in.length];
+        Gemm.transpose(5, 40, in, 0, 40, out, 0);
+        for (int i = 0; i < 5; i++) for (int j = 0; j < 40; j++) assertEquals(in[i * 40 + j], out[j * 5 + i]);
+    }
+
+    private static float[] rand(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+}
