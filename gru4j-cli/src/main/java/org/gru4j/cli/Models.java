@@ -1,0 +1,37 @@
+package org.gru4j.cli;
+
+import org.gru4j.io.Safetensors;
+import org.gru4j.io.TorchCheckpoint;
+import org.gru4j.nn.Recurrent;
+import org.gru4j.nn.StateDict;
+import org.gru4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** Opens a model file by its extension. */
+final class Models {
+    private Models() {}
+
+    static Recurrent load(Path file, String prefix, boolean relu) throws IOException {
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString());
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Map<String, Tensor> tensors;
+        if (name.endsWith(".pt") || name.endsWith(".pth")) {
+            tensors = TorchCheckpoint.read(file);
+        } else if (name.endsWith(".safetensors")) {
+            tensors = Safetensors.read(file).tensors();
+        } else {
+            throw new IllegalArgumentException(file + ": unknown model format (expected .pt, .pth or .safetensors)");
+        }
+        try {
+            return StateDict.toRecurrent(tensors, prefix, relu);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.gru4j.cli;
+
+import org.gru4j.io.Npy;
+import org.gru4j.nn.CellKind;
+import org.gru4j.nn.Recurrent;
+import org.gru4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code gru4j run}: a recurrent model over a .npy input, as PyTorch's module(x, h0) would. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a recurrent model (nn.GRU / nn.LSTM / nn.RNN state_dict) over an input sequence.",
+                "X is float32 (T,B,I), or (B,T,I) with --batch-first. Y is the last layer's output (T,B,D*H) "
+                        + "or (B,T,D*H); HN the final hidden states (L*D,B,H), as PyTorch returns them."})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model: .pt, .pth (torch.save of a state_dict) or .safetensors")
+    Path model;
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "input sequence, float32")
+    Path input;
+    @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "where to write the outputs")
+    Path output;
+    @Option(names = "--hn", paramLabel = "HN.npy", description = "where to write the final hidden states")
+    Path hn;
+    @Option(names = "--h0", paramLabel = "H0.npy", description = "initial hidden states (L*D,B,H); zeros when absent")
+    Path h0;
+    @Option(names = "--cn", paramLabel = "CN.npy", description = "LSTM: where to write the final cell states")
+    Path cn;
+    @Option(names = "--c0", paramLabel = "C0.npy", description = "LSTM: initial cell states (L*D,B,H)")
+    Path c0;
+    @Option(names = "--batch-first", description = "X and Y are (batch, steps, features)")
+    boolean batchFirst;
+    @Option(names = "--nonlinearity", defaultValue = "tanh", paramLabel = "tanh|relu",
+            description = "for a plain RNN: its activation (the state_dict does not record it); default ${DEFAULT-VALUE}")
+    String nonlinearity;
+    @Option(names = "--prefix", paramLabel = "KEY", description = "key prefix of the recurrent module when the file holds several (e.g. encoder.rnn.)")
+    String prefix;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
+            throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
+        }
+        Recurrent rnn = Models.load(model, prefix, nonlinearity.equals("relu"));
+        Tensor x = Npy.read(input);
+        if (x.rank() != 3) {
+            throw new IllegalArgumentException(input + ": shape " + x.shapeString() + " is not 3-d; expected "
+                    + (batchFirst ? "(batch, steps, input)" : "(steps, batch, input)"));
+        }
+        if (batchFirst) x = swapFirstTwo(x);
+        if (x.dim(2) != rnn.config.input()) {
+            throw new IllegalArgumentException(input + ": " + x.dim(2) + " input features, the model takes "
+                    + rnn.config.input() + " (" + rnn.config.describe() + ")");
+        }
+        Tensor h0t = h0 == null ? null : Npy.read(h0);
+        Tensor c0t = c0 == null ? null : Npy.read(c0);
+        if (c0t != null && rnn.config.cell() != CellKind.LSTM) throw new IllegalArgumentException("--c0 is only for an LSTM model");
+        if (cn != null && rnn.config.cell() != CellKind.LSTM) throw new IllegalArgumentException("--cn is only for an LSTM model");
+        Recurrent.Output out;
+        try {
+            out = rnn.forward(x, null, h0t, c0t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(model.getFileName() + ": " + e.getMessage(), e);
+        }
+        Tensor y = batchFirst ? swapFirstTwo(out.y()) : out.y();
+        Map<Path, Tensor> writes = new LinkedHashMap<>();
+        writes.put(output, y);
+        if (hn != null) writes.put(hn, out.hn());
+        if (cn != null) writes.put(cn, out.cn());
+        writeAll(writes);
+        return 0;
+    }
+
+    /**
+     * Writes every tensor to a temporary file beside its target first; only when all are written do they replace
+     * their targets, so a failure leaves no half-written or partial set of outputs.
+     */
+    static void writeAll(Map<Path, Tensor> files) throws IOException {
+        Map<Path, Path> temps = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, Tensor> f : files.entrySet()) {
+                Path dir = f.getKey().toAbsolutePath().getParent();
+                if (dir == null || !Files.isDirectory(dir)) throw new IOException(f.getKey() + ": directory does not exist");
+                Path tmp = Files.createTempFile(dir, ".gru4j-", ".npy");
+                temps.put(f.getKey(), tmp);
+                Npy.write(tmp, f.getValue());
+            }
+            for (Map.Entry<Path, Path> t : temps.entrySet()) {
+                Files.move(t.getValue(), t.getKey(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            for (Path tmp : temps.values()) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** (A,B,C) → (B,A,C). */
+    static Tensor swapFirstTwo(Tensor t) {
+        int a = t.dim(0), b = t.dim(1), c = t.dim(2);
+        Tensor o = Tensor.zeros(b, a, c);
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) System.arraycopy(t.data, (i * b + j) * c, o.data, (j * a + i) * c, c);
+        }
+        return o;
+    }
+}

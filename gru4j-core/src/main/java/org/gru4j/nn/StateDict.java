@@ -1,0 +1,95 @@
+package org.gru4j.nn;
+
+import org.gru4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link Recurrent} from a PyTorch state_dict of an nn.GRU / nn.LSTM / nn.RNN, possibly nested in a
+ * larger model under a key prefix ("rnn.", "model.gru."). The architecture is read off the names and shapes:
+ * <pre>
+ * weight_hh_l0 (G·H, H)   → H, and G: 3 GRU, 4 LSTM, 1 RNN
+ * weight_ih_l0 (G·H, I)   → I
+ * highest l + 1           → layers;  any *_reverse → bidirectional;  bias_ih_l0 present → bias
+ * </pre>
+ * What names and shapes cannot tell (the RNN's nonlinearity) comes from the caller.
+ */
+public final class StateDict {
+    private StateDict() {}
+
+    private static final Pattern NAME = Pattern.compile("^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\\d+)(_reverse)?$");
+
+    /**
+     * @param prefix the key prefix of the recurrent module ("rnn." …), or null to find the single one
+     * @param relu   for a plain RNN (G = 1): relu instead of tanh
+     */
+    public static Recurrent toRecurrent(Map<String, Tensor> tensors, String prefix, boolean relu) {
+        Map<String, Map<String, Tensor>> modules = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Matcher m = NAME.matcher(e.getKey());
+            if (m.matches()) {
+                modules.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>())
+                        .put(e.getKey().substring(m.group(1).length()), e.getValue());
+            }
+        }
+        if (modules.isEmpty()) {
+            List<String> names = new ArrayList<>(tensors.keySet());
+            String shown = names.size() > 8 ? names.subList(0, 8) + " …" : names.toString();
+            throw new IllegalArgumentException("no recurrent module found: no tensor named like weight_ih_l0 among " + shown);
+        }
+        Map<String, Tensor> sd;
+        if (prefix != null) {
+            String p = prefix.isEmpty() || prefix.endsWith(".") ? prefix : prefix + ".";
+            sd = modules.get(p);
+            if (sd == null) throw new IllegalArgumentException("no recurrent module under prefix '" + p + "'; found " + prefixes(modules));
+        } else if (modules.size() > 1) {
+            throw new IllegalArgumentException("several recurrent modules " + prefixes(modules) + ": choose one by its key prefix");
+        } else {
+            sd = modules.values().iterator().next();
+        }
+        if (sd.containsKey("weight_hr_l0")) throw new IllegalArgumentException("LSTM with proj_size (weight_hr_l0) is not supported");
+        Tensor whh = need(sd, "weight_hh_l0"), wih = need(sd, "weight_ih_l0");
+        if (whh.rank() != 2 || whh.dim(1) < 1 || whh.dim(0) % whh.dim(1) != 0) {
+            throw new IllegalArgumentException("weight_hh_l0 has shape " + whh.shapeString() + "; expected (gates·hidden, hidden)");
+        }
+        if (wih.rank() != 2) throw new IllegalArgumentException("weight_ih_l0 has shape " + wih.shapeString() + "; expected (gates·hidden, input)");
+        int hidden = whh.dim(1), gates = whh.dim(0) / hidden;
+        CellKind cell = switch (gates) {
+            case 3 -> CellKind.GRU;
+            case 4 -> CellKind.LSTM;
+            case 1 -> relu ? CellKind.RNN_RELU : CellKind.RNN_TANH;
+            default -> throw new IllegalArgumentException("weight_hh_l0 has shape " + whh.shapeString() + ": " + gates
+                    + " gate blocks fit no GRU (3), LSTM (4) or RNN (1)");
+        };
+        int layers = 0;
+        boolean reverse = false;
+        for (String k : sd.keySet()) {
+            Matcher m = NAME.matcher(k);
+            m.matches();
+            layers = Math.max(layers, Integer.parseInt(m.group(3)) + 1);
+            reverse |= m.group(4) != null;
+        }
+        boolean bias = sd.containsKey("bias_ih_l0");
+        Recurrent r = new Recurrent(RecurrentConfig.pytorch(cell, wih.dim(1), hidden, layers, reverse, bias));
+        r.load(sd);
+        return r;
+    }
+
+    private static Tensor need(Map<String, Tensor> sd, String name) {
+        Tensor t = sd.get(name);
+        if (t == null) throw new IllegalArgumentException("missing tensor '" + name + "'");
+        return t;
+    }
+
+    private static String prefixes(Map<String, ?> modules) {
+        TreeSet<String> s = new TreeSet<>();
+        for (String p : modules.keySet()) s.add(p.isEmpty() ? "(no prefix)" : "'" + p + "'");
+        return s.toString();
+    }
+}
