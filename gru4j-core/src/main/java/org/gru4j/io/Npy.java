@@ -1,0 +1,193 @@
+package org.gru4j.io;
+
+import org.gru4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy's .npy format, float32 only (format versions 1.0, 2.0 and 3.0; either byte order; C or Fortran order).
+ * <pre>
+ * "\x93NUMPY" major minor | header length (uint16 LE in 1.0, uint32 LE in 2.0/3.0) | header | data
+ * header: {'descr': '&lt;f4', 'fortran_order': False, 'shape': (T, B, I), }  padded with spaces, ends in '\n'
+ * </pre>
+ */
+public final class Npy {
+    private Npy() {}
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final int MAX_HEADER = 1 << 20;
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    public static Tensor read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer pre = readExactly(ch, file, 0, Math.min(size, 12), "the .npy preamble");
+            if (size < 10 || !Arrays.equals(Arrays.copyOf(pre.array(), 6), MAGIC)) {
+                throw new ModelFormatException(file, "not a .npy file (no \\x93NUMPY magic)");
+            }
+            int major = pre.get(6) & 0xff;
+            long headerLen;
+            int headerStart;
+            if (major == 1) {
+                headerLen = pre.order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xffff;
+                headerStart = 10;
+            } else if (major == 2 || major == 3) {
+                if (size < 12) throw new ModelFormatException(file, "truncated .npy header");
+                headerLen = pre.order(ByteOrder.LITTLE_ENDIAN).getInt(8) & 0xffffffffL;
+                headerStart = 12;
+            } else {
+                throw new ModelFormatException(file, "unsupported .npy format version " + major);
+            }
+            if (headerLen > MAX_HEADER || headerStart + headerLen > size) {
+                throw new ModelFormatException(file, "truncated or corrupt .npy header (declares " + headerLen + " bytes)");
+            }
+            String header = new String(readExactly(ch, file, headerStart, headerLen, "the .npy header").array(),
+                    major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            String descr = field(file, header, DESCR, "descr");
+            boolean fortran = field(file, header, FORTRAN, "fortran_order").equals("True");
+            int[] shape = parseShape(file, field(file, header, SHAPE, "shape"));
+            ByteOrder order;
+            if (descr.equals("<f4") || descr.equals("=f4")) order = ByteOrder.LITTLE_ENDIAN;
+            else if (descr.equals(">f4")) order = ByteOrder.BIG_ENDIAN;
+            else throw new ModelFormatException(file, "dtype '" + descr + "' (" + dtypeName(descr)
+                        + "); expected float32 ('<f4'): convert with x.astype(numpy.float32)");
+            long n = Tensor.count(shape);
+            long dataStart = headerStart + headerLen;
+            if (n > Integer.MAX_VALUE - 8) throw new ModelFormatException(file, "shape " + Arrays.toString(shape) + " is too large");
+            if (size - dataStart != n * 4) {
+                throw new ModelFormatException(file, "shape " + Arrays.toString(shape) + " needs " + n * 4
+                        + " bytes of float32 data, the file has " + (size - dataStart) + (size - dataStart < n * 4 ? " (truncated)" : ""));
+            }
+            float[] data = new float[(int) n];
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(order);
+            long pos = dataStart;
+            int filled = 0;
+            while (filled < data.length) {
+                buf.clear();
+                buf.limit((int) Math.min(buf.capacity(), (long) (data.length - filled) * 4));
+                while (buf.hasRemaining()) {
+                    int r = ch.read(buf, pos);
+                    if (r < 0) throw new ModelFormatException(file, "truncated .npy data");
+                    pos += r;
+                }
+                buf.flip();
+                int k = buf.remaining() / 4;
+                buf.asFloatBuffer().get(data, filled, k);
+                filled += k;
+            }
+            Tensor t = new Tensor(shape, data);
+            return fortran ? fromFortran(t) : t;
+        }
+    }
+
+    /** Writes float32, C order, format 1.0 (2.0 when the header needs it); atomically. */
+    public static void write(Path file, Tensor t) throws IOException {
+        StringBuilder sh = new StringBuilder();
+        for (int d : t.shape) sh.append(d).append(", ");
+        if (t.rank() > 1) sh.setLength(sh.length() - 2);
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + sh + "), }";
+        int pre = 10;
+        int total = pre + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer head = ByteBuffer.allocate(pre + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        head.put(header.getBytes(StandardCharsets.ISO_8859_1)).flip();
+        AtomicFile.write(file, ch -> {
+            AtomicFile.writeFully(ch, head);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < t.data.length; ) {
+                buf.clear();
+                int k = Math.min(buf.capacity() / 4, t.data.length - i);
+                buf.asFloatBuffer().put(t.data, i, k);
+                buf.limit(k * 4);
+                AtomicFile.writeFully(ch, buf);
+                i += k;
+            }
+        });
+    }
+
+    private static ByteBuffer readExactly(FileChannel ch, Path file, long pos, long len, String what) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) throw new ModelFormatException(file, "truncated: end of file inside " + what);
+        }
+        b.flip();
+        return b;
+    }
+
+    private static String field(Path file, String header, Pattern p, String name) throws ModelFormatException {
+        Matcher m = p.matcher(header);
+        if (!m.find()) throw new ModelFormatException(file, "the .npy header has no valid '" + name + "': " + header.trim());
+        return m.group(1);
+    }
+
+    private static int[] parseShape(Path file, String s) throws ModelFormatException {
+        String[] parts = s.split(",");
+        int n = 0;
+        int[] shape = new int[parts.length];
+        for (String p : parts) {
+            p = p.trim();
+            if (p.isEmpty()) continue;
+            if (p.endsWith("L")) p = p.substring(0, p.length() - 1);
+            try {
+                long d = Long.parseLong(p);
+                if (d < 0 || d > Integer.MAX_VALUE) throw new NumberFormatException();
+                shape[n++] = (int) d;
+            } catch (NumberFormatException e) {
+                throw new ModelFormatException(file, "bad dimension '" + p + "' in the .npy shape (" + s + ")");
+            }
+        }
+        return Arrays.copyOf(shape, n);
+    }
+
+    private static String dtypeName(String descr) {
+        String k = descr.length() > 1 ? descr.substring(1) : descr;
+        return switch (k) {
+            case "f8" -> "float64";
+            case "f2" -> "float16";
+            case "i8" -> "int64";
+            case "i4" -> "int32";
+            case "i2" -> "int16";
+            case "i1" -> "int8";
+            case "u1" -> "uint8";
+            case "b1" -> "bool";
+            default -> "not float32";
+        };
+    }
+
+    /** Fortran (column-major) data of shape s to row-major. */
+    private static Tensor fromFortran(Tensor t) {
+        int r = t.rank();
+        if (r < 2) return t;
+        float[] out = new float[t.data.length];
+        int[] idx = new int[r];
+        long[] fStride = new long[r];
+        long st = 1;
+        for (int i = 0; i < r; i++) {
+            fStride[i] = st;
+            st *= t.shape[i];
+        }
+        for (int flat = 0; flat < out.length; flat++) {
+            long src = 0;
+            for (int i = 0; i < r; i++) src += idx[i] * fStride[i];
+            out[flat] = t.data[(int) src];
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < t.shape[i]) break;
+                idx[i] = 0;
+            }
+        }
+        return new Tensor(t.shape, out);
+    }
+}

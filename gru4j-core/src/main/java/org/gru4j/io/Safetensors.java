@@ -1,0 +1,194 @@
+package org.gru4j.io;
+
+import org.gru4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format (Hugging Face): no code, only a JSON header and raw little-endian tensor bytes.
+ * <pre>
+ * u64 LE N | N bytes of JSON: {"__metadata__": {str: str}, name: {"dtype", "shape", "data_offsets": [begin, end]}, …} | data
+ * </pre>
+ * Offsets are relative to the start of the data. Every header field is checked against the file before a byte of
+ * data is read: the header length, each dtype, shape and byte range, and that no two tensors overlap. Floating-point
+ * and integer dtypes are converted to float32 on reading; writing is float32.
+ */
+public final class Safetensors {
+    private Safetensors() {}
+
+    /** The spec's own limit on the header size. */
+    static final long MAX_HEADER = 100L << 20;
+
+    /** What a file holds: its tensors in header order and its {@code __metadata__} (empty when absent). */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    private record Entry(String name, String dtype, int[] shape, long begin, long end) {}
+
+    public static Contents read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw new ModelFormatException(file, "not a safetensors file (" + size + " bytes, no header)");
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (lenBuf.hasRemaining()) if (ch.read(lenBuf, lenBuf.position()) < 0) break;
+            long n = lenBuf.getLong(0);
+            if (n < 2 || n > MAX_HEADER || n > size - 8) {
+                throw new ModelFormatException(file, "not a safetensors file: header length " + Long.toUnsignedString(n)
+                        + (n > size - 8 || n < 0 ? " exceeds the file's " + size + " bytes" : n > MAX_HEADER ? " exceeds the 100 MB limit" : " is too small"));
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) n);
+            while (hb.hasRemaining()) if (ch.read(hb, 8 + hb.position()) < 0) throw new ModelFormatException(file, "truncated header");
+            Object parsed;
+            try {
+                parsed = Json.parse(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (Json.ParseException e) {
+                throw new ModelFormatException(file, "safetensors header is not valid JSON: " + e.getMessage());
+            }
+            if (!(parsed instanceof Map<?, ?> header)) throw new ModelFormatException(file, "safetensors header is not a JSON object");
+            long dataStart = 8 + n, dataLen = size - dataStart;
+            Map<String, String> metadata = new LinkedHashMap<>();
+            List<Entry> entries = new ArrayList<>();
+            for (Map.Entry<?, ?> e : header.entrySet()) {
+                String name = (String) e.getKey();
+                if (name.equals("__metadata__")) {
+                    if (!(e.getValue() instanceof Map<?, ?> m)) throw new ModelFormatException(file, "__metadata__ is not an object");
+                    for (Map.Entry<?, ?> me : m.entrySet()) {
+                        if (!(me.getValue() instanceof String v)) {
+                            throw new ModelFormatException(file, "__metadata__ value of '" + me.getKey() + "' is not a string");
+                        }
+                        metadata.put((String) me.getKey(), v);
+                    }
+                    continue;
+                }
+                entries.add(entry(file, name, e.getValue(), dataLen));
+            }
+            List<Entry> byOffset = new ArrayList<>(entries);
+            byOffset.sort((a, b) -> Long.compare(a.begin, b.begin));
+            for (int i = 1; i < byOffset.size(); i++) {
+                Entry a = byOffset.get(i - 1), b = byOffset.get(i);
+                if (b.begin < a.end) {
+                    throw new ModelFormatException(file, "tensors '" + a.name + "' and '" + b.name + "' overlap (bytes "
+                            + a.begin + "–" + a.end + " and " + b.begin + "–" + b.end + ")");
+                }
+            }
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Entry en : entries) tensors.put(en.name, load(ch, dataStart, en));
+            return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        }
+    }
+
+    /** Float32 tensors under their names, with string metadata; written atomically. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
+        long off = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getKey().equals("__metadata__")) throw new IllegalArgumentException("'__metadata__' cannot name a tensor");
+            Map<String, Object> en = new LinkedHashMap<>();
+            en.put("dtype", "F32");
+            en.put("shape", e.getValue().shape);
+            long bytes = 4L * e.getValue().data.length;
+            en.put("data_offsets", new long[]{off, off + bytes});
+            off += bytes;
+            header.put(e.getKey(), en);
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int pad = (8 - json.length % 8) % 8;
+        ByteBuffer head = ByteBuffer.allocate(8 + json.length + pad).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(json.length + pad).put(json);
+        for (int i = 0; i < pad; i++) head.put((byte) ' ');
+        head.flip();
+        AtomicFile.write(file, ch -> {
+            AtomicFile.writeFully(ch, head);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (Tensor t : tensors.values()) {
+                for (int i = 0; i < t.data.length; ) {
+                    buf.clear();
+                    int k = Math.min(buf.capacity() / 4, t.data.length - i);
+                    buf.asFloatBuffer().put(t.data, i, k);
+                    buf.limit(k * 4);
+                    AtomicFile.writeFully(ch, buf);
+                    i += k;
+                }
+            }
+        });
+    }
+
+    static int dtypeBytes(String dtype) {
+        return switch (dtype) {
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            case "I8", "U8", "BOOL" -> 1;
+            default -> -1;
+        };
+    }
+
+    private static Entry entry(Path file, String name, Object value, long dataLen) throws ModelFormatException {
+        String where = "tensor '" + name + "'";
+        if (!(value instanceof Map<?, ?> m)) throw new ModelFormatException(file, where + ": header entry is not an object");
+        if (!(m.get("dtype") instanceof String dtype)) throw new ModelFormatException(file, where + ": no dtype");
+        int width = dtypeBytes(dtype);
+        if (width < 0) throw new ModelFormatException(file, where + ": unsupported dtype " + dtype);
+        if (!(m.get("shape") instanceof List<?> sl)) throw new ModelFormatException(file, where + ": no shape");
+        if (sl.size() > 32) throw new ModelFormatException(file, where + ": " + sl.size() + " dimensions");
+        int[] shape = new int[sl.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (!(sl.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw new ModelFormatException(file, where + ": bad dimension " + sl.get(i) + " in shape " + sl);
+            }
+            shape[i] = (int) (long) d;
+            count = d == 0 ? 0 : (count > (Long.MAX_VALUE / 8) / d ? Long.MAX_VALUE / 8 : count * d);
+        }
+        if (!(m.get("data_offsets") instanceof List<?> ol) || ol.size() != 2
+                || !(ol.get(0) instanceof Long begin) || !(ol.get(1) instanceof Long end)) {
+            throw new ModelFormatException(file, where + ": data_offsets is not [begin, end]");
+        }
+        if (begin < 0 || end < begin || end > dataLen) {
+            throw new ModelFormatException(file, where + ": data_offsets [" + begin + ", " + end + "] outside the "
+                    + dataLen + " data bytes");
+        }
+        if (count * width != end - begin) {
+            throw new ModelFormatException(file, where + ": " + dtype + " shape " + sl + " needs " + count * width
+                    + " bytes, data_offsets give " + (end - begin));
+        }
+        if (count > Integer.MAX_VALUE - 8) throw new ModelFormatException(file, where + ": too large for one array (" + count + " values)");
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private static Tensor load(FileChannel ch, long dataStart, Entry e) throws IOException {
+        int n = (int) ((e.end - e.begin) / dtypeBytes(e.dtype));
+        float[] out = new float[n];
+        if (n == 0) return new Tensor(e.shape, out);
+        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, e.end - e.begin);
+        ByteBuffer b = map.order(ByteOrder.LITTLE_ENDIAN);
+        switch (e.dtype) {
+            case "F32" -> b.asFloatBuffer().get(out);
+            case "F64" -> { for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(8 * i); }
+            case "F16" -> { for (int i = 0; i < n; i++) out[i] = Half.toFloat(b.getShort(2 * i)); }
+            case "BF16" -> { for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16); }
+            case "I64" -> { for (int i = 0; i < n; i++) out[i] = b.getLong(8 * i); }
+            case "U64" -> { for (int i = 0; i < n; i++) out[i] = Float.parseFloat(Long.toUnsignedString(b.getLong(8 * i))); }
+            case "I32" -> { for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i); }
+            case "U32" -> { for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i) & 0xffffffffL; }
+            case "I16" -> { for (int i = 0; i < n; i++) out[i] = b.getShort(2 * i); }
+            case "U16" -> { for (int i = 0; i < n; i++) out[i] = b.getShort(2 * i) & 0xffff; }
+            case "I8" -> { for (int i = 0; i < n; i++) out[i] = b.get(i); }
+            case "U8", "BOOL" -> { for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xff; }
+            default -> throw new IllegalStateException(e.dtype);
+        }
+        return new Tensor(e.shape, out);
+    }
+}

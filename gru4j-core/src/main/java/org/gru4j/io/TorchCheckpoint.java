@@ -1,0 +1,470 @@
+package org.gru4j.io;
+
+import org.gru4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads what {@code torch.save} writes (the zip format of PyTorch 1.6 and later) without running any code from it.
+ * <pre>
+ * archive/data.pkl      pickle of the saved object; tensors refer to storages by persistent id
+ *                       ('storage', torch.FloatStorage, key, location, numel)
+ * archive/data/&lt;key&gt;    raw storage bytes, little-endian (archive/byteorder says so when present)
+ * </pre>
+ * The unpickler understands the pickle opcodes of protocols 0–5 that carry plain data, and calls only an allowlist:
+ * {@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2}, {@code _rebuild_tensor},
+ * {@code _rebuild_parameter}, {@code _rebuild_parameter_with_state} and the {@code torch.*Storage} types as storage
+ * tags. Any other global (a module class, {@code os.system}, …) is refused by name before anything is called.
+ * Nested dictionaries are flattened with dots ({@code {"model": {"rnn.weight_ih_l0": t}}} → {@code model.rnn.weight_ih_l0});
+ * values that are not tensors (epoch counters, hyper-parameters) are left out.
+ */
+public final class TorchCheckpoint {
+    private TorchCheckpoint() {}
+
+    private static final long MAX_PICKLE = 256L << 20;
+
+    /** The tensors of a torch.save file, flattened to dotted names, as float32. */
+    public static Map<String, Tensor> read(Path file) throws IOException {
+        byte[] head = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n >= 2 && (head[0] & 0xff) == 0x80) {
+                throw new ModelFormatException(file, "legacy (pre-1.6, non-zip) torch.save format is not supported: "
+                        + "re-save it with a current torch.save");
+            }
+            if (n < 4 || head[0] != 'P' || head[1] != 'K') throw new ModelFormatException(file, "not a torch.save file (not a zip archive)");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            String root = null;
+            boolean script = false;
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                String name = en.nextElement().getName();
+                if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) root = name.substring(0, name.length() - "data.pkl".length());
+                if (name.endsWith("/constants.pkl") || name.contains("/code/")) script = true;
+            }
+            if (script) throw new ModelFormatException(file, "a TorchScript archive (torch.jit.save); save the module's state_dict() with torch.save instead");
+            if (root == null) throw new ModelFormatException(file, "zip archive without data.pkl: not a torch.save file");
+            ZipEntry order = zip.getEntry(root + "byteorder");
+            if (order != null) {
+                String bo = new String(readEntry(zip, order, file, 16), StandardCharsets.US_ASCII).trim();
+                if (!bo.equals("little")) throw new ModelFormatException(file, "byte order '" + bo + "' is not supported (only little-endian)");
+            }
+            byte[] pkl = readEntry(zip, zip.getEntry(root + "data.pkl"), file, MAX_PICKLE);
+            final String dataDir = root + "data/";
+            Unpickler u = new Unpickler(file, pkl, key -> {
+                ZipEntry e = zip.getEntry(dataDir + key);
+                if (e == null) throw new ModelFormatException(file, "storage '" + key + "' is missing from the archive");
+                return e;
+            }, zip);
+            Object top = u.load();
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            if (top instanceof Tensor) throw new ModelFormatException(file, "holds a single tensor, not a state_dict");
+            if (!(top instanceof Map<?, ?> m)) throw new ModelFormatException(file, "holds a " + Unpickler.kind(top) + ", not a state_dict");
+            flatten("", m, out);
+            if (out.isEmpty()) throw new ModelFormatException(file, "holds no tensors");
+            return Collections.unmodifiableMap(out);
+        } catch (ZipException e) {
+            throw new ModelFormatException(file, "corrupt zip archive: " + e.getMessage(), e);
+        }
+    }
+
+    private static void flatten(String prefix, Map<?, ?> m, Map<String, Tensor> out) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String k = prefix + e.getKey();
+            if (e.getValue() instanceof Tensor t) out.put(k, t);
+            else if (e.getValue() instanceof Map<?, ?> sub) flatten(k + ".", sub, out);
+        }
+    }
+
+    static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long limit) throws IOException {
+        long size = e.getSize();
+        if (size > limit) throw new ModelFormatException(file, "archive entry " + e.getName() + " is " + size + " bytes, over the " + limit + " limit");
+        try (InputStream in = zip.getInputStream(e)) {
+            byte[] b = in.readNBytes((int) Math.min(limit, size >= 0 ? size : limit));
+            if (size >= 0 && b.length != size) throw new ModelFormatException(file, "archive entry " + e.getName() + " is truncated");
+            if (size < 0 && in.read() >= 0) throw new ModelFormatException(file, "archive entry " + e.getName() + " is over the " + limit + " byte limit");
+            return b;
+        }
+    }
+
+    /** A global the pickle named with GLOBAL / STACK_GLOBAL, allowlisted. */
+    private record Global(String module, String name) {
+        String qualified() {
+            return module + "." + name;
+        }
+    }
+
+    /** A storage tag from a persistent id: its element type, key in the archive and element count. */
+    private record Storage(String dtype, String key, long numel) {}
+
+    private static final Map<String, String> STORAGES = Map.ofEntries(
+            Map.entry("FloatStorage", "F32"), Map.entry("DoubleStorage", "F64"), Map.entry("HalfStorage", "F16"),
+            Map.entry("BFloat16Storage", "BF16"), Map.entry("LongStorage", "I64"), Map.entry("IntStorage", "I32"),
+            Map.entry("ShortStorage", "I16"), Map.entry("CharStorage", "I8"), Map.entry("ByteStorage", "U8"),
+            Map.entry("BoolStorage", "BOOL"));
+
+    private static final Set<String> CALLABLE = Set.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
+            "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state");
+
+    /** Finds a storage's archive entry by key. */
+    private interface StorageEntries {
+        ZipEntry find(String key) throws IOException;
+    }
+
+    /** A pickle machine restricted to data: the stack, the memo, marks, and the allowlisted calls. */
+    private static final class Unpickler {
+        private static final Object MARK = new Object();
+        final Path file;
+        final ByteBuffer in;
+        final StorageEntries entries;
+        final ZipFile zip;
+        final ArrayList<Object> stack = new ArrayList<>();
+        final ArrayList<Integer> marks = new ArrayList<>();
+        final Map<Long, Object> memo = new HashMap<>();
+        final Map<String, ByteBuffer> storageBytes = new HashMap<>();
+
+        Unpickler(Path file, byte[] pkl, StorageEntries entries, ZipFile zip) {
+            this.file = file;
+            this.in = ByteBuffer.wrap(pkl).order(ByteOrder.LITTLE_ENDIAN);
+            this.entries = entries;
+            this.zip = zip;
+        }
+
+        ModelFormatException bad(String what) {
+            return new ModelFormatException(file, "data.pkl: " + what);
+        }
+
+        Object load() throws IOException {
+            try {
+                while (true) {
+                    int op = in.get() & 0xff;
+                    switch (op) {
+                        case 0x80 -> in.get();                                      // PROTO
+                        case 0x95 -> in.getLong();                                  // FRAME
+                        case '.' -> {                                               // STOP
+                            if (stack.size() != 1) throw bad("malformed pickle (stack holds " + stack.size() + " at STOP)");
+                            return stack.get(0);
+                        }
+                        case '(' -> { marks.add(stack.size()); stack.add(MARK); }  // MARK
+                        case '}' -> stack.add(new LinkedHashMap<>());               // EMPTY_DICT
+                        case ']' -> stack.add(new ArrayList<>());                   // EMPTY_LIST
+                        case ')' -> stack.add(List.of());                           // EMPTY_TUPLE
+                        case 0x8f -> stack.add(new ArrayList<>());                  // EMPTY_SET (as a list)
+                        case 't' -> stack.add(List.copyOf(nullSafe(popMark())));    // TUPLE
+                        case 0x85 -> stack.add(tuple(pop()));                       // TUPLE1
+                        case 0x86 -> { Object b = pop(), a = pop(); stack.add(tuple(a, b)); }
+                        case 0x87 -> { Object c = pop(), b = pop(), a = pop(); stack.add(tuple(a, b, c)); }
+                        case 'l' -> stack.add(new ArrayList<>(popMark()));          // LIST
+                        case 'd' -> stack.add(dict(popMark()));                     // DICT
+                        case 0x91 -> stack.add(new ArrayList<>(popMark()));         // FROZENSET
+                        case 'a' -> { Object v = pop(); list(peek()).add(v); }      // APPEND
+                        case 'e', 0x90 -> { List<Object> vs = popMark(); list(peek()).addAll(vs); }  // APPENDS, ADDITEMS
+                        case 's' -> { Object v = pop(), k = pop(); map(peek()).put(key(k), v); }   // SETITEM
+                        case 'u' -> { List<Object> kv = popMark(); Map<Object, Object> m = map(peek()); // SETITEMS
+                            if (kv.size() % 2 != 0) throw bad("SETITEMS with an odd number of items");
+                            for (int i = 0; i < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1)); }
+                        case 'J' -> stack.add((long) in.getInt());                  // BININT
+                        case 'K' -> stack.add((long) (in.get() & 0xff));            // BININT1
+                        case 'M' -> stack.add((long) (in.getShort() & 0xffff));     // BININT2
+                        case 0x8a -> stack.add(longN(in.get() & 0xff));             // LONG1
+                        case 0x8b -> stack.add(longN(length(in.getInt())));         // LONG4
+                        case 'I' -> stack.add(textInt(line()));                     // INT
+                        case 'L' -> stack.add(textInt(line().replace("L", "")));    // LONG
+                        case 'G' -> stack.add(in.order(ByteOrder.BIG_ENDIAN).getDouble()); // BINFLOAT
+                        case 'F' -> stack.add(Double.parseDouble(line()));          // FLOAT
+                        case 'N' -> stack.add(null);                                // NONE
+                        case 0x88 -> stack.add(Boolean.TRUE);
+                        case 0x89 -> stack.add(Boolean.FALSE);
+                        case 'X' -> stack.add(utf8(length(in.getInt())));           // BINUNICODE
+                        case 0x8c -> stack.add(utf8(in.get() & 0xff));              // SHORT_BINUNICODE
+                        case 0x8d -> stack.add(utf8(length(in.getLong())));         // BINUNICODE8
+                        case 'T' -> stack.add(latin1(length(in.getInt())));         // BINSTRING
+                        case 'U' -> stack.add(latin1(in.get() & 0xff));             // SHORT_BINSTRING
+                        case 'B' -> stack.add(bytes(length(in.getInt())));          // BINBYTES
+                        case 'C' -> stack.add(bytes(in.get() & 0xff));              // SHORT_BINBYTES
+                        case 0x8e -> stack.add(bytes(length(in.getLong())));        // BINBYTES8
+                        case 'V' -> stack.add(line());                              // UNICODE (raw-unicode-escape; ASCII here)
+                        case 'S' -> stack.add(unquote(line()));                     // STRING
+                        case 'p' -> memo.put(textInt(line()), peek());              // PUT
+                        case 'q' -> memo.put((long) (in.get() & 0xff), peek());     // BINPUT
+                        case 'r' -> memo.put(in.getInt() & 0xffffffffL, peek());   // LONG_BINPUT
+                        case 0x94 -> memo.put((long) memo.size(), peek());          // MEMOIZE
+                        case 'g' -> stack.add(memoGet(textInt(line())));            // GET
+                        case 'h' -> stack.add(memoGet(in.get() & 0xff));            // BINGET
+                        case 'j' -> stack.add(memoGet(in.getInt() & 0xffffffffL));  // LONG_BINGET
+                        case '0' -> pop();                                          // POP
+                        case '1' -> popMark();                                      // POP_MARK
+                        case '2' -> stack.add(peek());                              // DUP
+                        case 'c' -> stack.add(global(line(), line()));              // GLOBAL
+                        case 0x93 -> { Object n = pop(), m = pop();                 // STACK_GLOBAL
+                            if (!(m instanceof String ms) || !(n instanceof String ns)) throw bad("STACK_GLOBAL without names");
+                            stack.add(global(ms, ns)); }
+                        case 'R' -> { Object args = pop(), f = pop(); stack.add(call(f, args)); }  // REDUCE
+                        case 'b' -> { Object state = pop(); Object target = peek();            // BUILD
+                            if (!(target instanceof Map) && !(target instanceof Tensor)) {
+                                throw bad("BUILD on a " + kind(target) + " is not allowed"); } }
+                        case 'Q' -> stack.add(persistent(pop()));                   // BINPERSID
+                        case 'P' -> throw bad("text persistent ids (PERSID) are not used by torch.save");
+                        default -> throw bad(String.format("opcode 0x%02x at byte %d is not allowed (only plain data and tensor rebuilds are read)",
+                                op, in.position() - 1));
+                    }
+                }
+            } catch (java.nio.BufferUnderflowException e) {
+                throw bad("truncated pickle");
+            }
+        }
+
+        Object global(String module, String name) throws ModelFormatException {
+            String q = module + "." + name;
+            if (CALLABLE.contains(q) || (module.equals("torch") && STORAGES.containsKey(name))) return new Global(module, name);
+            String hint = module.startsWith("torch.nn") || module.startsWith("__main__")
+                    ? ": the file holds a pickled object, not tensors; save model.state_dict() instead" : "";
+            throw new ModelFormatException(file, "refusing global '" + q + "' in data.pkl: only tensors and plain containers are read" + hint);
+        }
+
+        Object call(Object f, Object args) throws IOException {
+            if (!(f instanceof Global g)) throw bad("REDUCE on a " + kind(f) + ", not an allowed global");
+            if (!(args instanceof List<?> a)) throw bad("REDUCE arguments are not a tuple");
+            switch (g.qualified()) {
+                case "collections.OrderedDict" -> {
+                    Map<Object, Object> m = new LinkedHashMap<>();
+                    if (!a.isEmpty() && a.get(0) instanceof List<?> pairs) {
+                        for (Object p : pairs) if (p instanceof List<?> kv && kv.size() == 2) m.put(key(kv.get(0)), kv.get(1));
+                    }
+                    return m;
+                }
+                case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> {
+                    if (a.size() < 4) throw bad(g.name() + " with " + a.size() + " arguments");
+                    return rebuild(a.get(0), a.get(1), a.get(2), a.get(3));
+                }
+                case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
+                    if (a.isEmpty() || !(a.get(0) instanceof Tensor t)) throw bad(g.name() + " without a tensor");
+                    return t;
+                }
+                default -> throw bad("'" + g.qualified() + "' is a storage type, not a function");
+            }
+        }
+
+        Object persistent(Object pid) throws ModelFormatException {
+            if (!(pid instanceof List<?> p) || p.size() < 5 || !"storage".equals(p.get(0)) || !(p.get(1) instanceof Global type)
+                    || !(p.get(2) instanceof String key) || !(p.get(4) instanceof Long numel)) {
+                throw bad("persistent id is not a ('storage', type, key, location, numel) tuple");
+            }
+            String dtype = STORAGES.get(type.name());
+            if (dtype == null || !type.module().equals("torch")) throw bad("'" + type.qualified() + "' is not a storage type");
+            if (numel < 0) throw bad("storage '" + key + "' has a negative size");
+            return new Storage(dtype, key, numel);
+        }
+
+        Tensor rebuild(Object storage, Object offset, Object size, Object stride) throws IOException {
+            if (!(storage instanceof Storage s)) throw bad("tensor rebuilt from a " + kind(storage) + ", not a storage");
+            if (!(offset instanceof Long off) || !(size instanceof List<?> sz) || !(stride instanceof List<?> st) || sz.size() != st.size()) {
+                throw bad("tensor from storage '" + s.key() + "' has malformed offset/size/stride");
+            }
+            int r = sz.size();
+            int[] shape = new int[r];
+            long[] strides = new long[r];
+            long count = 1, last = off;
+            for (int i = 0; i < r; i++) {
+                if (!(sz.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE || !(st.get(i) instanceof Long sd) || sd < 0) {
+                    throw bad("tensor from storage '" + s.key() + "' has a bad size " + sz + " or stride " + st);
+                }
+                shape[i] = (int) (long) d;
+                strides[i] = sd;
+                count = d == 0 ? 0 : Math.multiplyExact(count, d);
+                if (d > 0) last += (d - 1) * sd;
+            }
+            if (count > Integer.MAX_VALUE - 8) throw bad("tensor of " + count + " values is too large");
+            if (off < 0 || (count > 0 && last >= s.numel())) {
+                throw bad("tensor view (offset " + off + ", size " + sz + ", stride " + st + ") reaches past storage '"
+                        + s.key() + "' of " + s.numel() + " elements");
+            }
+            ByteBuffer b = storageBytes(s);
+            float[] out = new float[(int) count];
+            int w = Safetensors.dtypeBytes(s.dtype());
+            int[] idx = new int[r];
+            for (int flat = 0; flat < out.length; flat++) {
+                long e = off;
+                for (int i = 0; i < r; i++) e += idx[i] * strides[i];
+                int at = (int) (e * w);
+                out[flat] = switch (s.dtype()) {
+                    case "F32" -> b.getFloat(at);
+                    case "F64" -> (float) b.getDouble(at);
+                    case "F16" -> Half.toFloat(b.getShort(at));
+                    case "BF16" -> Float.intBitsToFloat((b.getShort(at) & 0xffff) << 16);
+                    case "I64" -> b.getLong(at);
+                    case "I32" -> b.getInt(at);
+                    case "I16" -> b.getShort(at);
+                    case "I8" -> b.get(at);
+                    default -> b.get(at) & 0xff;
+                };
+                for (int i = r - 1; i >= 0; i--) {
+                    if (++idx[i] < shape[i]) break;
+                    idx[i] = 0;
+                }
+            }
+            return new Tensor(shape, out);
+        }
+
+        ByteBuffer storageBytes(Storage s) throws IOException {
+            ByteBuffer b = storageBytes.get(s.key());
+            if (b != null) return b;
+            long bytes = s.numel() * Safetensors.dtypeBytes(s.dtype());
+            if (bytes > Integer.MAX_VALUE - 8) throw bad("storage '" + s.key() + "' is too large (" + bytes + " bytes)");
+            ZipEntry e = entries.find(s.key());
+            if (e.getSize() >= 0 && e.getSize() < bytes) {
+                throw bad("storage '" + s.key() + "' declares " + s.numel() + " elements but holds " + e.getSize() + " bytes");
+            }
+            byte[] data;
+            try (InputStream is = zip.getInputStream(e)) {
+                data = is.readNBytes((int) bytes);
+            }
+            if (data.length < bytes) throw bad("storage '" + s.key() + "' is truncated");
+            b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            storageBytes.put(s.key(), b);
+            return b;
+        }
+
+        static String kind(Object o) {
+            if (o == null) return "None";
+            if (o instanceof Global g) return "global " + g.qualified();
+            if (o instanceof Storage) return "storage";
+            if (o instanceof Map) return "dict";
+            if (o instanceof List) return "list/tuple";
+            return o.getClass().getSimpleName();
+        }
+
+        Object pop() throws ModelFormatException {
+            if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) throw bad("malformed pickle (stack underflow)");
+            return stack.remove(stack.size() - 1);
+        }
+
+        Object peek() throws ModelFormatException {
+            if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) throw bad("malformed pickle (empty stack)");
+            return stack.get(stack.size() - 1);
+        }
+
+        List<Object> popMark() throws ModelFormatException {
+            if (marks.isEmpty()) throw bad("malformed pickle (no MARK)");
+            int at = marks.remove(marks.size() - 1);
+            List<Object> items = new ArrayList<>(stack.subList(at + 1, stack.size()));
+            stack.subList(at, stack.size()).clear();
+            return items;
+        }
+
+        static List<Object> nullSafe(List<Object> l) {
+            return Collections.unmodifiableList(new ArrayList<>(l));
+        }
+
+        static List<Object> tuple(Object... items) {
+            return Collections.unmodifiableList(Arrays.asList(items));
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> list(Object o) throws ModelFormatException {
+            if (o instanceof ArrayList<?> l) return (List<Object>) l;
+            throw bad("APPEND to a " + kind(o));
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> map(Object o) throws ModelFormatException {
+            if (o instanceof Map<?, ?> m) return (Map<Object, Object>) m;
+            throw bad("SETITEM on a " + kind(o));
+        }
+
+        static Object key(Object k) {
+            return k instanceof String || k == null ? k : String.valueOf(k);
+        }
+
+        Map<Object, Object> dict(List<Object> kv) throws ModelFormatException {
+            if (kv.size() % 2 != 0) throw bad("DICT with an odd number of items");
+            Map<Object, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
+            return m;
+        }
+
+        Object memoGet(long i) throws ModelFormatException {
+            if (!memo.containsKey(i)) throw bad("memo " + i + " read before it was written");
+            return memo.get(i);
+        }
+
+        int length(long n) throws ModelFormatException {
+            if (n < 0 || n > in.remaining()) throw bad("a length of " + n + " runs past the end of the pickle");
+            return (int) n;
+        }
+
+        byte[] bytes(int n) throws ModelFormatException {
+            if (n > in.remaining()) throw bad("truncated pickle");
+            byte[] b = new byte[n];
+            in.get(b);
+            return b;
+        }
+
+        String utf8(int n) throws ModelFormatException {
+            return new String(bytes(n), StandardCharsets.UTF_8);
+        }
+
+        String latin1(int n) throws ModelFormatException {
+            return new String(bytes(n), StandardCharsets.ISO_8859_1);
+        }
+
+        String line() throws ModelFormatException {
+            int start = in.position();
+            while (in.hasRemaining()) {
+                if (in.get() == '\n') {
+                    return new String(in.array(), start, in.position() - start - 1, StandardCharsets.ISO_8859_1);
+                }
+            }
+            throw bad("truncated pickle (unterminated line)");
+        }
+
+        long textInt(String s) throws ModelFormatException {
+            s = s.trim();
+            if (s.equals("00")) return 0;
+            if (s.equals("01")) return 1;
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw bad("bad integer '" + s + "'");
+            }
+        }
+
+        static String unquote(String s) {
+            if (s.length() >= 2 && (s.charAt(0) == '\'' || s.charAt(0) == '"')) return s.substring(1, s.length() - 1);
+            return s;
+        }
+
+        Object longN(int n) throws ModelFormatException {
+            byte[] b = bytes(n);
+            if (n == 0) return 0L;
+            if (n > 8) return new java.math.BigInteger(reverse(b)).doubleValue();
+            long v = b[n - 1];                                // sign-extended top byte
+            for (int i = n - 2; i >= 0; i--) v = (v << 8) | (b[i] & 0xff);
+            return v;
+        }
+
+        static byte[] reverse(byte[] b) {
+            byte[] r = new byte[b.length];
+            for (int i = 0; i < b.length; i++) r[i] = b[b.length - 1 - i];
+            return r;
+        }
+    }
+}
