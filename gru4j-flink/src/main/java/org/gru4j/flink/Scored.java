@@ -1,0 +1,44 @@
+package org.gru4j.flink;
+
+import java.util.Arrays;
+
+/**
+ * One scored event (a Flink POJO): which key, the key's event number (0 for its first event; it counts the state
+ * updates that key has had, so a lost or doubled update shows as a gap or a repeat), the head's output (or h),
+ * the label (arg-max class, -1 when the head is not a classifier), the score and the anomaly flag.
+ */
+public class Scored {
+    public String key;
+    public long sequence;
+    public float[] output;
+    public int label;
+    public double score;
+    public boolean anomaly;
+
+    public Scored() {}
+
+    public Scored(String key, long sequence, float[] output, int label, double score, boolean anomaly) {
+        this.key = key;
+        this.sequence = sequence;
+        this.output = output;
+        this.label = label;
+        this.score = score;
+        this.anomaly = anomaly;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scored s && key.equals(s.key) && sequence == s.sequence && Arrays.equals(output, s.output)
+                && label == s.label && Double.compare(score, s.score) == 0 && anomaly == s.anomaly;
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode() * 31 + Long.hashCode(sequence);
+    }
+
+    @Override
+    public String toString() {
+        return key + "#" + sequence + " label=" + label + " score=" + score + (anomaly ? " ANOMALY" : "");
+    }
+}
