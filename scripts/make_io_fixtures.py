@@ -161,7 +161,8 @@ def torch_files(d, exp):
         "evil_popen": Evil(subprocess.Popen, (["sh", "-c", "echo pwned > " + MARKER],)),
     }
     for name, obj in evil.items():
-        torch_layout_zip(os.path.join(d, name + ".pt"), pickle.dumps(obj, protocol=2))        # GLOBAL
+        # GLOBAL; without fix_imports protocol 2 would name Python 2's modules (__builtin__.eval, commands.Popen)
+        torch_layout_zip(os.path.join(d, name + ".pt"), pickle.dumps(obj, protocol=2, fix_imports=False))
     torch_layout_zip(os.path.join(d, "evil_os_system_p4.pt"), pickle.dumps(evil["evil_os_system"], protocol=4))  # STACK_GLOBAL
     # Hidden inside an otherwise good state_dict, written by torch.save itself.
     sd = dict(gru.state_dict())
