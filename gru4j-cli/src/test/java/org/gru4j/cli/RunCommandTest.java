@@ -209,6 +209,8 @@ class RunCommandTest {
         fails(out, run(gru, x, "--prefix", "encoder."), "encoder.", "no recurrent module");
         fails(out, run(fixture("seq2seq.pt"), fixture("seq2seq_x.npy")), "seq2seq.pt", "'decoder.'", "'encoder.'");
         fails(out, run(x, x), "x.npy", "unknown model format");
+        Path dirPt = Files.createDirectories(tmp.resolve("dir.pt"));
+        fails(out, run(dirPt, x), "dir.pt", "is a directory");
         Path npyAsPt = tmp.resolve("x.pt");
         Files.copy(x, npyAsPt);
         fails(out, run(npyAsPt, x), "x.pt", "not a torch.save file");

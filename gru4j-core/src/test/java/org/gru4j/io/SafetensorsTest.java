@@ -133,6 +133,26 @@ class SafetensorsTest {
         refused(f, "not a safetensors file");
     }
 
+    /** Bytes the current thread allocates while refusing the file. */
+    private long allocatedRefusing(Path f) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        assertThrows(ModelFormatException.class, () -> Safetensors.read(f));
+        return mx.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @Test
+    void hostileSizesAreRefusedBeforeAllocating() throws IOException {
+        long limit = 4 << 20;
+        // a header length just under the 100 MB cap, in a tiny file
+        long a = allocatedRefusing(file(Safetensors.MAX_HEADER - 8, "{" + GOOD + "}", new byte[16]));
+        // a tensor of 2^38 floats whose byte count agrees with its offsets, past the end of the data
+        long b = allocatedRefusing(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[262144,1048576],\"data_offsets\":[0,1099511627776]}}", 16));
+        long c = allocatedRefusing(file(1L << 40, "{}", new byte[0]));
+        System.out.println("hostile safetensors: allocated " + a + ", " + b + ", " + c + " bytes");
+        assertTrue(a < limit && b < limit && c < limit, "allocated " + a + ", " + b + ", " + c + " bytes");
+    }
+
     @Test
     void refusesHeadersThatAreNotAJsonObject() throws IOException {
         refused(file("{\"w\": {\"dtype\": \"F32\",", 0), "not valid JSON");
