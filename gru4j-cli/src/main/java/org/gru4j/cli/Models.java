@@ -18,6 +18,7 @@ final class Models {
     private Models() {}
 
     static Recurrent load(Path file, String prefix, boolean relu) throws IOException {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a model file");
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString());
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         Map<String, Tensor> tensors;

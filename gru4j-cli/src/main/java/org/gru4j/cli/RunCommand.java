@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code gru4j run}: a recurrent model over a .npy input, as PyTorch's module(x, h0) would. */
@@ -48,6 +51,12 @@ final class RunCommand implements Callable<Integer> {
         if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
             throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }
+        Set<Path> outputs = new HashSet<>();
+        for (Path p : new Path[]{output, hn, cn}) {
+            if (p != null && !outputs.add(p.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("--output, --hn and --cn must name different files (" + p + " twice)");
+            }
+        }
         Recurrent rnn = Models.load(model, prefix, nonlinearity.equals("relu"));
         Tensor x = Npy.read(input);
         if (x.rank() != 3) {
@@ -59,10 +68,11 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(input + ": " + x.dim(2) + " input features, the model takes "
                     + rnn.config.input() + " (" + rnn.config.describe() + ")");
         }
-        Tensor h0t = h0 == null ? null : Npy.read(h0);
-        Tensor c0t = c0 == null ? null : Npy.read(c0);
-        if (c0t != null && rnn.config.cell() != CellKind.LSTM) throw new IllegalArgumentException("--c0 is only for an LSTM model");
+        if (c0 != null && rnn.config.cell() != CellKind.LSTM) throw new IllegalArgumentException("--c0 is only for an LSTM model");
         if (cn != null && rnn.config.cell() != CellKind.LSTM) throw new IllegalArgumentException("--cn is only for an LSTM model");
+        int[] state = {rnn.config.layers() * rnn.config.directions(), x.dim(1), rnn.config.hidden()};
+        Tensor h0t = h0 == null ? null : readState("--h0", h0, state);
+        Tensor c0t = c0 == null ? null : readState("--c0", c0, state);
         Recurrent.Output out;
         try {
             out = rnn.forward(x, null, h0t, c0t);
@@ -78,6 +88,16 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** An initial state (L·D,B,H), its shape checked against the model and the input. */
+    private Tensor readState(String flag, Path file, int[] want) throws IOException {
+        Tensor s = Npy.read(file);
+        if (!Arrays.equals(s.shape, want)) {
+            throw new IllegalArgumentException(flag + " " + file + ": shape " + s.shapeString() + ", expected "
+                    + Arrays.toString(want) + " (layers·directions, batch, hidden)");
+        }
+        return s;
+    }
+
     /**
      * Writes every tensor to a temporary file beside its target first; only when all are written do they replace
      * their targets, so a failure leaves no half-written or partial set of outputs.
@@ -88,6 +108,7 @@ final class RunCommand implements Callable<Integer> {
             for (Map.Entry<Path, Tensor> f : files.entrySet()) {
                 Path dir = f.getKey().toAbsolutePath().getParent();
                 if (dir == null || !Files.isDirectory(dir)) throw new IOException(f.getKey() + ": directory does not exist");
+                if (Files.isDirectory(f.getKey())) throw new IOException(f.getKey() + ": is a directory, not a file name");
                 Path tmp = Files.createTempFile(dir, ".gru4j-", ".npy");
                 temps.put(f.getKey(), tmp);
                 Npy.write(tmp, f.getValue());

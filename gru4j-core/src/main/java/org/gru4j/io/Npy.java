@@ -62,7 +62,7 @@ public final class Npy {
             else if (descr.equals(">f4")) order = ByteOrder.BIG_ENDIAN;
             else throw new ModelFormatException(file, "dtype '" + descr + "' (" + dtypeName(descr)
                         + "); expected float32 ('<f4'): convert with x.astype(numpy.float32)");
-            long n = Tensor.count(shape);
+            long n = count(shape);
             long dataStart = headerStart + headerLen;
             if (n > Integer.MAX_VALUE - 8) throw new ModelFormatException(file, "shape " + Arrays.toString(shape) + " is too large");
             if (size - dataStart != n * 4) {
@@ -93,16 +93,20 @@ public final class Npy {
 
     /** Writes float32, C order, format 1.0 (2.0 when the header needs it); atomically. */
     public static void write(Path file, Tensor t) throws IOException {
+        // the shape as Python's repr of a tuple: (), (3,), (2, 3, 4)
         StringBuilder sh = new StringBuilder();
-        for (int d : t.shape) sh.append(d).append(", ");
-        if (t.rank() > 1) sh.setLength(sh.length() - 2);
+        for (int d : t.shape) sh.append(sh.length() == 0 ? "" : ", ").append(d);
+        if (t.rank() == 1) sh.append(',');
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + sh + "), }";
-        int pre = 10;
+        boolean v2 = dict.length() + 1 + 63 > 0xffff;
+        int pre = v2 ? 12 : 10;
         int total = pre + dict.length() + 1;
         int pad = (64 - total % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
         ByteBuffer head = ByteBuffer.allocate(pre + header.length()).order(ByteOrder.LITTLE_ENDIAN);
-        head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        head.put(MAGIC).put((byte) (v2 ? 2 : 1)).put((byte) 0);
+        if (v2) head.putInt(header.length());
+        else head.putShort((short) header.length());
         head.put(header.getBytes(StandardCharsets.ISO_8859_1)).flip();
         AtomicFile.write(file, ch -> {
             AtomicFile.writeFully(ch, head);
@@ -150,6 +154,14 @@ public final class Npy {
             }
         }
         return Arrays.copyOf(shape, n);
+    }
+
+    /** Number of values a shape holds, saturating at Long.MAX_VALUE (a hostile shape must not wrap around). */
+    private static long count(int[] shape) {
+        long n = 1;
+        for (int d : shape) if (d == 0) return 0;
+        for (int d : shape) n = n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
+        return n;
     }
 
     private static String dtypeName(String descr) {

@@ -74,7 +74,8 @@ public final class Safetensors {
                 entries.add(entry(file, name, e.getValue(), dataLen));
             }
             List<Entry> byOffset = new ArrayList<>(entries);
-            byOffset.sort((a, b) -> Long.compare(a.begin, b.begin));
+            // by begin, then end: an empty tensor at another's first byte does not overlap it
+            byOffset.sort((a, b) -> a.begin != b.begin ? Long.compare(a.begin, b.begin) : Long.compare(a.end, b.end));
             for (int i = 1; i < byOffset.size(); i++) {
                 Entry a = byOffset.get(i - 1), b = byOffset.get(i);
                 if (b.begin < a.end) {

@@ -40,6 +40,7 @@ public final class TorchCheckpoint {
     private TorchCheckpoint() {}
 
     private static final long MAX_PICKLE = 256L << 20;
+    private static final int MAX_DEPTH = 64, MAX_ENTRIES = 1 << 20;
 
     /** The tensors of a torch.save file, flattened to dotted names, as float32. */
     public static Map<String, Tensor> read(Path file) throws IOException {
@@ -78,7 +79,7 @@ public final class TorchCheckpoint {
             Map<String, Tensor> out = new LinkedHashMap<>();
             if (top instanceof Tensor) throw new ModelFormatException(file, "holds a single tensor, not a state_dict");
             if (!(top instanceof Map<?, ?> m)) throw new ModelFormatException(file, "holds a " + Unpickler.kind(top) + ", not a state_dict");
-            flatten("", m, out);
+            flatten(file, "", m, out, 0, new int[]{MAX_ENTRIES});
             if (out.isEmpty()) throw new ModelFormatException(file, "holds no tensors");
             return Collections.unmodifiableMap(out);
         } catch (ZipException e) {
@@ -86,11 +87,18 @@ public final class TorchCheckpoint {
         }
     }
 
-    private static void flatten(String prefix, Map<?, ?> m, Map<String, Tensor> out) {
+    /**
+     * Depth and the number of entries visited are bounded: a pickle can make a dict that holds itself, or one shared
+     * at every level of a chain, which would name 2^depth tensors.
+     */
+    private static void flatten(Path file, String prefix, Map<?, ?> m, Map<String, Tensor> out, int depth, int[] budget)
+            throws ModelFormatException {
+        if (depth > MAX_DEPTH) throw new ModelFormatException(file, "dictionaries nested deeper than " + MAX_DEPTH + " (at '" + prefix + "')");
         for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (--budget[0] < 0) throw new ModelFormatException(file, "more than " + MAX_ENTRIES + " dictionary entries");
             String k = prefix + e.getKey();
             if (e.getValue() instanceof Tensor t) out.put(k, t);
-            else if (e.getValue() instanceof Map<?, ?> sub) flatten(k + ".", sub, out);
+            else if (e.getValue() instanceof Map<?, ?> sub) flatten(file, k + ".", sub, out, depth + 1, budget);
         }
     }
 
@@ -168,7 +176,7 @@ public final class TorchCheckpoint {
                         case ']' -> stack.add(new ArrayList<>());                   // EMPTY_LIST
                         case ')' -> stack.add(List.of());                           // EMPTY_TUPLE
                         case 0x8f -> stack.add(new ArrayList<>());                  // EMPTY_SET (as a list)
-                        case 't' -> stack.add(List.copyOf(nullSafe(popMark())));    // TUPLE
+                        case 't' -> stack.add(nullSafe(popMark()));                 // TUPLE (may hold None)
                         case 0x85 -> stack.add(tuple(pop()));                       // TUPLE1
                         case 0x86 -> { Object b = pop(), a = pop(); stack.add(tuple(a, b)); }
                         case 0x87 -> { Object c = pop(), b = pop(), a = pop(); stack.add(tuple(a, b, c)); }
@@ -188,7 +196,7 @@ public final class TorchCheckpoint {
                         case 0x8b -> stack.add(longN(length(in.getInt())));         // LONG4
                         case 'I' -> stack.add(textInt(line()));                     // INT
                         case 'L' -> stack.add(textInt(line().replace("L", "")));    // LONG
-                        case 'G' -> stack.add(in.order(ByteOrder.BIG_ENDIAN).getDouble()); // BINFLOAT
+                        case 'G' -> stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // BINFLOAT, big-endian
                         case 'F' -> stack.add(Double.parseDouble(line()));          // FLOAT
                         case 'N' -> stack.add(null);                                // NONE
                         case 0x88 -> stack.add(Boolean.TRUE);
@@ -283,16 +291,20 @@ public final class TorchCheckpoint {
             int[] shape = new int[r];
             long[] strides = new long[r];
             long count = 1, last = off;
-            for (int i = 0; i < r; i++) {
-                if (!(sz.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE || !(st.get(i) instanceof Long sd) || sd < 0) {
-                    throw bad("tensor from storage '" + s.key() + "' has a bad size " + sz + " or stride " + st);
+            try {
+                for (int i = 0; i < r; i++) {
+                    if (!(sz.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE || !(st.get(i) instanceof Long sd) || sd < 0) {
+                        throw bad("tensor from storage '" + s.key() + "' has a bad size " + sz + " or stride " + st);
+                    }
+                    shape[i] = (int) (long) d;
+                    strides[i] = sd;
+                    count = Math.multiplyExact(count, d);
+                    if (d > 0) last = Math.addExact(last, Math.multiplyExact(d - 1, sd));
                 }
-                shape[i] = (int) (long) d;
-                strides[i] = sd;
-                count = d == 0 ? 0 : Math.multiplyExact(count, d);
-                if (d > 0) last += (d - 1) * sd;
+            } catch (ArithmeticException e) {
+                throw bad("tensor from storage '" + s.key() + "' of size " + sz + ", stride " + st + " is too large");
             }
-            if (count > Integer.MAX_VALUE - 8) throw bad("tensor of " + count + " values is too large");
+            if (count > Integer.MAX_VALUE - 8) throw bad("tensor from storage '" + s.key() + "' of " + count + " values is too large");
             if (off < 0 || (count > 0 && last >= s.numel())) {
                 throw bad("tensor view (offset " + off + ", size " + sz + ", stride " + st + ") reaches past storage '"
                         + s.key() + "' of " + s.numel() + " elements");
@@ -327,7 +339,9 @@ public final class TorchCheckpoint {
         ByteBuffer storageBytes(Storage s) throws IOException {
             ByteBuffer b = storageBytes.get(s.key());
             if (b != null) return b;
-            long bytes = s.numel() * Safetensors.dtypeBytes(s.dtype());
+            int width = Safetensors.dtypeBytes(s.dtype());
+            if (s.numel() > (Integer.MAX_VALUE - 8) / width) throw bad("storage '" + s.key() + "' of " + s.numel() + " elements is too large");
+            long bytes = s.numel() * width;
             if (bytes > Integer.MAX_VALUE - 8) throw bad("storage '" + s.key() + "' is too large (" + bytes + " bytes)");
             ZipEntry e = entries.find(s.key());
             if (e.getSize() >= 0 && e.getSize() < bytes) {

@@ -1,0 +1,57 @@
+package org.gru4j.io;
+
+import org.gru4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A failed write leaves the target as it was and no temporary file behind. */
+class AtomicFileTest {
+    @TempDir
+    Path tmp;
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void writerFailingHalfWayLeavesTheOldFile() throws IOException {
+        Path f = tmp.resolve("y.npy");
+        Files.writeString(f, "old");
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(f, ch -> {
+            AtomicFile.writeFully(ch, ByteBuffer.wrap(new byte[1000]));
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("old", Files.readString(f));
+        assertEquals(List.of(f), files());
+    }
+
+    @Test
+    void replacesTheOldFileWhenDone() throws IOException {
+        Path f = tmp.resolve("y.bin");
+        Files.writeString(f, "old");
+        AtomicFile.write(f, ch -> AtomicFile.writeFully(ch, ByteBuffer.wrap("new".getBytes())));
+        assertEquals("new", Files.readString(f));
+        assertEquals(List.of(f), files());
+    }
+
+    @Test
+    void missingDirectoryIsNamed() throws IOException {
+        Path missing = tmp.resolve("no-such-dir").resolve("y.npy");
+        IOException e = assertThrows(IOException.class, () -> Npy.write(missing, Tensor.zeros(2)));
+        assertEquals(missing + ": directory does not exist", e.getMessage());
+        assertEquals(List.of(), files());
+    }
+}
