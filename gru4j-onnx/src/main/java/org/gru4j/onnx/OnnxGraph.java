@@ -128,6 +128,11 @@ public final class OnnxGraph {
         return out;
     }
 
+    /** Tests: run every recurrent node on {@link ReferenceRecurrent}, the straightforward path. */
+    void forceReference(boolean on) {
+        for (RecurrentOp r : recurrent.values()) r.forceReference = on;
+    }
+
     public long opset() {
         return opset;
     }

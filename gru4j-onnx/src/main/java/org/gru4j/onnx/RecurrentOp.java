@@ -36,6 +36,7 @@ final class RecurrentOp {
     final double clip;
     final Activation[][] activations;
     final boolean defaultActivations;
+    boolean forceReference;   // tests
     private Value lastW, lastR, lastB;
     private Recurrent recurrent;
 
@@ -148,7 +149,7 @@ final class RecurrentOp {
         boolean peepholes = pv != null && anyNonZero(pv.floats());
 
         float[] y, yh, yc;
-        if (defaultActivations && clip == Double.POSITIVE_INFINITY && !inputForget && !peepholes) {
+        if (!forceReference && defaultActivations && clip == Double.POSITIVE_INFINITY && !inputForget && !peepholes) {
             Recurrent rec = recurrent(wv, rv, bv, I);
             int[] lens = lengths;
             boolean reverseOnly = D == 1 && reverse[0];
