@@ -267,8 +267,43 @@ def helper_case(name, kind, T, B, I, H, rng, direction="forward", lbr=None, clip
           "external_data": external, "input_forget": input_forget})
 
 
+def invalid_models():
+    """Models the loader must refuse with a clear message (checked by OnnxErrorsTest)."""
+    d = os.path.join(OUT, "invalid")
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        os.remove(os.path.join(d, f))
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+
+    def put(name, nodes, inits=(), inputs=(x,), outputs=(y,)):
+        g = helper.make_graph(nodes, name, list(inputs), list(outputs), list(inits))
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+        with open(os.path.join(d, name + ".onnx"), "wb") as f:
+            f.write(m.SerializeToString())
+        return m
+
+    put("unsupported_op", [helper.make_node("Erf", ["x"], ["y"], name="erf_0")])
+    put("missing_initializer", [helper.make_node("Add", ["x", "bias"], ["y"], name="add_bias")])
+    put("cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="first"),
+                  helper.make_node("Identity", ["a"], ["b"], name="second"),
+                  helper.make_node("Identity", ["a"], ["y"], name="third")])
+    neg = TensorProto(name="bias", data_type=TensorProto.FLOAT, dims=[-3, 2])
+    put("negative_dim", [helper.make_node("Add", ["x", "bias"], ["y"], name="add_bias")], [neg])
+    huge = TensorProto(name="bias", data_type=TensorProto.FLOAT, dims=[1 << 20, 1 << 20])
+    put("huge_dim", [helper.make_node("Add", ["x", "bias"], ["y"], name="add_bias")], [huge])
+    esc = TensorProto(name="bias", data_type=TensorProto.FLOAT, dims=[2, 3], data_location=TensorProto.EXTERNAL)
+    for k, v in (("location", "../../../../etc/passwd"), ("offset", "0"), ("length", "24")):
+        e = esc.external_data.add()
+        e.key, e.value = k, v
+    put("external_escape", [helper.make_node("Add", ["x", "bias"], ["y"], name="add_bias")], [esc])
+    with open(os.path.join(d, "not_onnx.onnx"), "wb") as f:
+        f.write(b"\x0a\xff\xff\xff\xff\x0f garbage")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    invalid_models()
     for f in os.listdir(OUT):
         if f.endswith((".onnx", ".safetensors", ".weights")):
             os.remove(os.path.join(OUT, f))
