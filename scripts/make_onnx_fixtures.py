@@ -173,7 +173,7 @@ def ref_rnn(kind, X, W, R, B, lens, h0, c0, P, direction, lbr, clip, acts, input
                     g = a[1](cl(xw[3 * H:] + hr[3 * H:]))
                     c = f * c + i * g
                     o = a[0](cl(xw[H:2 * H] + hr[H:2 * H] + p[H:2 * H] * c))
-                    h = o * a[2](cl(c))
+                    h = o * a[2](c)  # clip acts on gate inputs only, not on C (as ONNX Runtime)
                 else:
                     h = a[0](cl(xw + hr))
                 Y[t, d, b] = h
@@ -357,6 +357,8 @@ def main():
     helper_case("helper_gru_layout1", "GRU", 5, 3, 4, 5, rng, lbr=1, layout=1, use_h0=True, direction="bidirectional")
     helper_case("helper_gru_activations", "GRU", 5, 2, 3, 4, rng, lbr=0, acts=["HardSigmoid", "Softsign"])
     helper_case("helper_gru_external", "GRU", 4, 2, 3, 5, rng, lbr=1, external=True)
+    helper_case("helper_lstm_peephole", "LSTM", 5, 2, 3, 4, rng, peephole=True, use_h0=True)
+    helper_case("helper_lstm_clip", "LSTM", 5, 2, 3, 4, rng, clip=0.8, use_h0=True)
     helper_case("helper_lstm_peephole_clip", "LSTM", 6, 3, 4, 5, rng, peephole=True, clip=1.5, use_h0=True)
     helper_case("helper_lstm_reverse_seqlens", "LSTM", 6, 3, 4, 4, rng, direction="reverse", lens=[6, 1, 4], use_h0=True)
     helper_case("helper_lstm_layout1_bi", "LSTM", 5, 2, 3, 4, rng, direction="bidirectional", layout=1, use_h0=True)
@@ -364,7 +366,7 @@ def main():
     helper_case("helper_rnn_relu_reverse", "RNN", 6, 2, 3, 5, rng, direction="reverse", acts=["Relu"], use_h0=True)
     helper_case("helper_rnn_bi_acts", "RNN", 5, 3, 4, 4, rng, direction="bidirectional", acts=["Tanh", "Relu"], clip=2.0)
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
-    print("%d torch exports, 15 helper models; ops %s; %d bytes" % (n, sorted(ops), total))
+    print("%d torch exports, 17 helper models; ops %s; %d bytes" % (n, sorted(ops), total))
 
 
 if __name__ == "__main__":

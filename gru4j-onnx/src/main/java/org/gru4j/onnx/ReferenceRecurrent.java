@@ -3,7 +3,8 @@ package org.gru4j.onnx;
 /**
  * The ONNX GRU, LSTM and RNN operators written out step by step, in double, in ONNX's own gate order: the path for
  * what {@link org.gru4j.nn.Recurrent} does not express (clip, other activations, peepholes, input_forget).
- * Equations (f, g, h the node's activations; clip(v) = min(max(v, −clip), clip) on every activation's input):
+ * Equations (f, g, h the node's activations; clip(v) = min(max(v, −clip), clip) on the input of every gate's activation,
+ * not on the cell state that h reads: ONNX Runtime's reading of the spec, checked against it in OrtAgreementTest):
  * <pre>
  * GRU   z = f(W_z x + R_z H + Wb_z + Rb_z)          r = f(W_r x + R_r H + Wb_r + Rb_r)
  *       ĥ = g(W_h x + R_h (r ⊙ H) + Rb_h + Wb_h)     linear_before_reset = 0
@@ -11,7 +12,7 @@ package org.gru4j.onnx;
  *       H' = (1 − z) ⊙ ĥ + z ⊙ H
  * LSTM  i = f(W_i x + R_i H + P_i ⊙ C + Wb_i + Rb_i)    f = f(W_f x + R_f H + P_f ⊙ C + Wb_f + Rb_f)   (1 − i with input_forget)
  *       c = g(W_c x + R_c H + Wb_c + Rb_c)           C' = f ⊙ C + i ⊙ c
- *       o = f(W_o x + R_o H + P_o ⊙ C' + Wb_o + Rb_o)  H' = o ⊙ h(clip(C'))
+ *       o = f(W_o x + R_o H + P_o ⊙ C' + Wb_o + Rb_o)  H' = o ⊙ h(C')
  * RNN   H' = f(W_i x + R_i H + Wb_i + Rb_i)
  * </pre>
  * Sequence b runs over its first lengths[b] steps (the reverse direction from step lengths[b]−1 down); outputs past
@@ -104,7 +105,7 @@ final class ReferenceRecurrent {
                             double cNew = f * c[j] + i * cc;
                             double o = a[0].apply(clip(pre[H + j] + rec[H + j] + po * cNew, clip));
                             c[j] = cNew;
-                            hNew[j] = o * a[2].apply(clip(cNew, clip));
+                            hNew[j] = o * a[2].apply(cNew);   // C' itself is not clipped (ONNX Runtime)
                         }
                     } else {
                         for (int j = 0; j < H; j++) hNew[j] = a[0].apply(clip(pre[j] + rec[j], clip));
