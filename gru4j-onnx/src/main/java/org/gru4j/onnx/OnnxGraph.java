@@ -31,6 +31,7 @@ public final class OnnxGraph {
     private final List<Node> order;
     private final Map<Node, String> names = new HashMap<>();
     private final Map<Node, RecurrentOp> recurrent = new HashMap<>();
+    private final Map<Node, Value> constants = new HashMap<>();
     private final long opset;
 
     public static OnnxGraph load(Path file) throws IOException {
@@ -95,6 +96,18 @@ public final class OnnxGraph {
             }
         }
         this.order = topologicalOrder(g.nodes(), producer);
+        // Constant nodes hold weights in some exports: evaluate them once, so that their values are the same objects on
+        // every run (a recurrent node then keeps its prepared weights)
+        for (Node n : order) {
+            if (n.opType().equals("Constant") && n.outputs().size() == 1) {
+                try {
+                    constants.put(n, Ops.apply(n, new Value[0], opset, model.dir(), names.get(n))[0]);
+                } catch (IllegalArgumentException e) {
+                    String m = e.getMessage();
+                    throw new IllegalArgumentException(m != null && m.contains(names.get(n)) ? m : names.get(n) + ": " + m, e);
+                }
+            }
+        }
     }
 
     /** Kahn's algorithm over the node list, keeping file order among ready nodes. */
@@ -164,7 +177,8 @@ public final class OnnxGraph {
             Value[] out;
             try {
                 RecurrentOp r = recurrent.get(n);
-                out = r != null ? r.apply(in) : Ops.apply(n, in, opset, model.dir(), where);
+                Value c = constants.get(n);
+                out = c != null ? new Value[]{c} : r != null ? r.apply(in) : Ops.apply(n, in, opset, model.dir(), where);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 throw new IllegalArgumentException(m != null && m.contains(where) ? m : where + ": " + m, e);

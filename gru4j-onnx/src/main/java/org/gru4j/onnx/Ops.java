@@ -207,7 +207,7 @@ final class Ops {
         System.arraycopy(data.shape(), 0, shape, 0, axis);
         System.arraycopy(indices.shape(), 0, shape, axis, indices.rank());
         System.arraycopy(data.shape(), axis + 1, shape, axis + indices.rank(), r - axis - 1);
-        int[] src = new int[outer * m * inner];
+        int[] src = new int[(int) Value.size(shape, where + " output")];
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < m; j++) {
                 long i = indices.ints()[j];
