@@ -301,6 +301,74 @@ def invalid_models():
         f.write(b"\x0a\xff\xff\xff\xff\x0f garbage")
 
 
+def glue_case(name, rng):
+    """A graph in tf2onnx's manner around one GRU, for the glue operators torch exports rarely use: Shape, Gather,
+    Range, Sub, Cast, Expand, ConstantOfShape, Slice with a negative step, Squeeze with axes as input, Greater,
+    Where, Neg, Gemm, Softmax, Sigmoid, Tanh, Relu, Mul, Div, Flatten, Identity. X has dynamic steps and batch."""
+    T, B, I, H, C = 6, 3, 4, 5, 3
+    f32 = lambda a: np.asarray(a, dtype=np.float32)
+    X = f32(rng.standard_normal((T, B, I)))
+    W, R = f32(rng.standard_normal((1, 3 * H, I)) * 0.5), f32(rng.standard_normal((1, 3 * H, H)) * 0.5)
+    Bv = f32(rng.standard_normal((1, 6 * H)) * 0.5)
+    Wh, bh = f32(rng.standard_normal((C, H))), f32(rng.standard_normal(C))
+    i64 = lambda n, v: numpy_helper.from_array(np.asarray(v, dtype=np.int64), n)
+    inits = [numpy_helper.from_array(W, "W"), numpy_helper.from_array(R, "R"), numpy_helper.from_array(Bv, "B"),
+             numpy_helper.from_array(Wh, "Wh"), numpy_helper.from_array(bh, "bh"),
+             i64("zero", 0), i64("one", 1), i64("minus1", [-1]), i64("far", [-(1 << 40)]), i64("axis0", [0]),
+             i64("axis1", [1]), i64("hidden", [H]), i64("dir", [1]), numpy_helper.from_array(np.float32(2), "two"),
+             numpy_helper.from_array(np.float32(0), "fzero")]
+    N = helper.make_node
+    nodes = [
+        N("Shape", ["X"], ["shape"], name="shape"),
+        N("Gather", ["shape", "zero"], ["t"], name="steps", axis=0),
+        N("Gather", ["shape", "one"], ["b"], name="batch", axis=0),
+        N("Range", ["zero", "t", "one"], ["steps_range"], name="range"),
+        N("Shape", ["steps_range"], ["t1"], name="t1"),
+        N("Unsqueeze", ["b", "axis0"], ["b1"], name="b1"),
+        N("Expand", ["t1", "b1"], ["lens64"], name="lens_expand"),
+        N("Cast", ["lens64"], ["lens"], name="lens_cast", to=TensorProto.INT32),
+        N("Concat", ["dir", "b1", "hidden"], ["h0_shape"], name="h0_shape", axis=0),
+        N("ConstantOfShape", ["h0_shape"], ["h0"], name="h0",
+          value=numpy_helper.from_array(np.zeros(1, dtype=np.float32))),
+        N("Slice", ["X", "minus1", "far", "axis0", "minus1"], ["Xrev"], name="reverse_time"),
+        N("GRU", ["Xrev", "W", "R", "B", "lens", "h0"], ["Y", "Y_h"], name="gru", hidden_size=H, linear_before_reset=1),
+        N("Squeeze", ["Y", "axis1"], ["Ysq"], name="squeeze_dirs"),
+        N("Greater", ["Ysq", "fzero"], ["pos"], name="positive"),
+        N("Neg", ["Ysq"], ["negY"], name="neg"),
+        N("Where", ["pos", "Ysq", "negY"], ["absY"], name="abs"),
+        N("Identity", ["absY"], ["out_abs"], name="identity"),
+        N("Sub", ["t", "one"], ["last_t"], name="last_t"),
+        N("Gather", ["Ysq", "last_t"], ["last"], name="last_step", axis=0),
+        N("Flatten", ["last"], ["last2d"], name="flatten", axis=1),
+        N("Gemm", ["last2d", "Wh", "bh"], ["logits"], name="head", transB=1),
+        N("Softmax", ["logits"], ["out_softmax"], name="softmax", axis=1),
+        N("Sigmoid", ["logits"], ["sg"], name="sigmoid"),
+        N("Tanh", ["logits"], ["th"], name="tanh"),
+        N("Mul", ["sg", "th"], ["prod"], name="mul"),
+        N("Div", ["prod", "two"], ["half"], name="div"),
+        N("Relu", ["logits"], ["rl"], name="relu"),
+        N("Add", ["half", "rl"], ["out_mix"], name="add"),
+    ]
+    Y, _, _ = ref_rnn("GRU", X[::-1].astype(np.float64), W.astype(np.float64), R.astype(np.float64),
+                      Bv.astype(np.float64), None, None, None, None, "forward", 1, None, ["Sigmoid", "Tanh"])
+    Ysq = Y[:, 0]
+    logits = Ysq[-1] @ Wh.astype(np.float64).T + bh
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    sig = 1 / (1 + np.exp(-logits))
+    expected = {"out_abs": np.abs(Ysq), "out_softmax": e / e.sum(axis=1, keepdims=True),
+                "out_mix": sig * np.tanh(logits) / 2 + np.maximum(logits, 0)}
+    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["steps", "batch", I])],
+                          [helper.make_tensor_value_info("out_abs", TensorProto.FLOAT, ["steps", "batch", H]),
+                           helper.make_tensor_value_info("out_softmax", TensorProto.FLOAT, ["batch", C]),
+                           helper.make_tensor_value_info("out_mix", TensorProto.FLOAT, ["batch", C])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="gru4j-fixtures")
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    path = os.path.join(OUT, name + ".onnx")
+    onnx.save_model(m, path)
+    save(name, path, {"X": X}, expected, {"source": "onnx.helper", "opset": 13, "ops": " ".join(sorted({n.op_type for n in nodes}))})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     invalid_models()
@@ -365,8 +433,9 @@ def main():
     helper_case("helper_lstm_input_forget", "LSTM", 5, 2, 3, 4, rng, input_forget=1)
     helper_case("helper_rnn_relu_reverse", "RNN", 6, 2, 3, 5, rng, direction="reverse", acts=["Relu"], use_h0=True)
     helper_case("helper_rnn_bi_acts", "RNN", 5, 3, 4, 4, rng, direction="bidirectional", acts=["Tanh", "Relu"], clip=2.0)
+    glue_case("helper_glue_ops", rng)
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
-    print("%d torch exports, 17 helper models; ops %s; %d bytes" % (n, sorted(ops), total))
+    print("%d torch exports, 17 helper nodes, 1 glue graph; ops %s; %d bytes" % (n, sorted(ops), total))
 
 
 if __name__ == "__main__":
