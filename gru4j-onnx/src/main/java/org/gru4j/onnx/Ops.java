@@ -22,7 +22,7 @@ final class Ops {
     static final Set<String> SUPPORTED = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Expand",
             "Transpose", "Reshape", "Slice", "Cast", "Identity", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg",
             "Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ConstantOfShape", "Range", "Where", "Equal", "Not",
-            "Less", "Greater", "Flatten", "Dropout");
+            "Less", "Greater", "Flatten", "Dropout", "Split");
 
     static Value[] apply(Node n, Value[] in, long opset, Path dir, String where) throws IOException {
         return switch (n.opType()) {
@@ -41,6 +41,8 @@ final class Ops {
             case "Slice" -> one(opset < 10
                     ? slice(in[0], Attributes.ints(n, "starts"), Attributes.ints(n, "ends"), Attributes.ints(n, "axes"), null, where)
                     : slice(in[0], longs(in, 1), longs(in, 2), longs(in, 3), longs(in, 4), where));
+            case "Split" -> split(in[0], (int) Attributes.i(n, "axis", 0),
+                    opset < 13 ? Attributes.ints(n, "split") : longs(in, 1), n.outputs().size(), where);
             case "Cast" -> one(cast(in[0], (int) Attributes.i(n, "to", 0), where));
             case "Gemm" -> one(gemm(n, in[0], in[1], in.length > 2 ? in[2] : null, where));
             case "MatMul" -> one(matmul(in[0], in[1], where));
@@ -432,6 +434,26 @@ final class Ops {
             }
         }
         return pick(x, s, src);
+    }
+
+    /** Pieces along axis: the sizes given (split attribute before opset 13, input from 13), or equal parts. */
+    private static Value[] split(Value x, int axisAttr, long[] sizes, int outputs, String where) {
+        int r = x.rank(), axis = axis(axisAttr, r, where), dim = x.shape()[axis];
+        if (sizes == null) {
+            if (outputs < 1 || dim % outputs != 0) throw new IllegalArgumentException(where + ": " + dim + " does not split into " + outputs + " equal parts");
+            sizes = new long[outputs];
+            Arrays.fill(sizes, dim / outputs);
+        }
+        if (sizes.length != outputs || Arrays.stream(sizes).sum() != dim || Arrays.stream(sizes).anyMatch(v -> v < 0)) {
+            throw new IllegalArgumentException(where + ": split " + Arrays.toString(sizes) + " does not fit dimension " + dim + " into " + outputs + " outputs");
+        }
+        Value[] out = new Value[outputs];
+        long at = 0;
+        for (int k = 0; k < outputs; k++) {
+            out[k] = slice(x, new long[]{at}, new long[]{at + sizes[k]}, new long[]{axis}, null, where);
+            at += sizes[k];
+        }
+        return out;
     }
 
     private static Value cast(Value x, int to, String where) {

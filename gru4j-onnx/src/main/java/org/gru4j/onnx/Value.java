@@ -25,11 +25,11 @@ public record Value(int[] shape, float[] floats, long[] ints, boolean bool) {
         return new Value(t.shape, t.data, null, false);
     }
 
-    static Value floats(int[] shape, float[] data) {
+    public static Value floats(int[] shape, float[] data) {
         return new Value(shape, data, null, false);
     }
 
-    static Value ints(int[] shape, long[] data) {
+    public static Value ints(int[] shape, long[] data) {
         return new Value(shape, null, data, false);
     }
 
@@ -68,10 +68,6 @@ public record Value(int[] shape, float[] floats, long[] ints, boolean bool) {
     /** Value k as a double, whatever the type. */
     double get(int k) {
         return floats != null ? floats[k] : ints[k];
-    }
-
-    long getLong(int k) {
-        return floats != null ? (long) floats[k] : ints[k];
     }
 
     String describe() {

@@ -148,6 +148,19 @@ class OpsTest {
     }
 
     @Test
+    void splitBySizesOrEqually() throws Exception {
+        Value x = iota(2, 6);
+        Node n3 = new Node("s", "Split", "", List.of("x", "sizes"), List.of("a", "b", "c"), attrs(i("axis", 1)));
+        Value[] p = Ops.apply(n3, new Value[]{x, longs(1, 2, 3)}, 13, null, "Split");
+        assertArrayEquals(new float[]{1, 2, 7, 8}, p[1].floats());
+        assertArrayEquals(new int[]{2, 3}, p[2].shape());
+        Node n2 = new Node("s", "Split", "", List.of("x"), List.of("a", "b"), attrs(i("axis", -1)));
+        Value[] q = Ops.apply(n2, new Value[]{x}, 11, null, "Split");
+        assertArrayEquals(new float[]{3, 4, 5, 9, 10, 11}, q[1].floats());
+        assertThrows(IllegalArgumentException.class, () -> Ops.apply(n3, new Value[]{x, longs(1, 2, 2)}, 13, null, "Split"));
+    }
+
+    @Test
     void broadcastMismatchNamesTheShapes() {
         Exception e = assertThrows(IllegalArgumentException.class, () -> run("Add", 13, attrs(), iota(2, 3), iota(4)));
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4]"), e.getMessage());
