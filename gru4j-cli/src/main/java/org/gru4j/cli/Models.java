@@ -17,6 +17,11 @@ import java.util.Map;
 final class Models {
     private Models() {}
 
+    /** An ONNX graph: run by gru4j-onnx's interpreter rather than loaded as a state_dict. */
+    static boolean isOnnx(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
     static Recurrent load(Path file, String prefix, boolean relu) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a model file");
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString());
@@ -27,7 +32,7 @@ final class Models {
         } else if (name.endsWith(".safetensors")) {
             tensors = Safetensors.read(file).tensors();
         } else {
-            throw new IllegalArgumentException(file + ": unknown model format (expected .pt, .pth or .safetensors)");
+            throw new IllegalArgumentException(file + ": unknown model format (expected .pt, .pth, .safetensors or .onnx)");
         }
         try {
             return StateDict.toRecurrent(tensors, prefix, relu);
