@@ -202,9 +202,12 @@ class RunCommandTest {
         fails(out, run(gru, x, "--h0", s(fixture("h0_wrong.npy"))), "--h0", "h0_wrong.npy", "[1, 3, 16]", "[2, 3, 16]");
         fails(out, run(gru, x, "--c0", s(fixture("h0_wrong.npy"))), "--c0", "LSTM");
         fails(out, run(gru, x, "--cn", s(out.resolve("CN.npy"))), "--cn", "LSTM");
+        Path h5 = tmp.resolve("model.h5");
+        Files.write(h5, new byte[]{1, 2, 3});
+        fails(out, run(h5, x), "model.h5", "unknown model format");
         Path onnx = tmp.resolve("model.onnx");
         Files.write(onnx, new byte[]{1, 2, 3});
-        fails(out, run(onnx, x), "model.onnx", "unknown model format");
+        fails(out, run(onnx, x), "model.onnx", "not a readable ONNX model");
         fails(out, run(gru, x, "--nonlinearity", "bogus"), "--nonlinearity", "bogus");
         fails(out, run(gru, x, "--prefix", "encoder."), "encoder.", "no recurrent module");
         fails(out, run(fixture("seq2seq.pt"), fixture("seq2seq_x.npy")), "seq2seq.pt", "'decoder.'", "'encoder.'");
