@@ -72,7 +72,7 @@ public final class Adam extends Optimizer {
         return Map.of("exp_avg", m, "exp_avg_sq", v);
     }
 
-    /** Restores the moments from a checkpoint. */
+    @Override
     public void load(Map<String, float[]> state, long steps) {
         for (String name : new String[]{"exp_avg", "exp_avg_sq"}) {
             float[] s = state.get(name);

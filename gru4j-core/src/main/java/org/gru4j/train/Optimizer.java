@@ -16,6 +16,9 @@ public abstract sealed class Optimizer permits Sgd, Adam {
     /** What the rule keeps between steps, by name (e.g. "exp_avg"), each as long as the parameters; for checkpoints. */
     public abstract Map<String, float[]> state();
 
+    /** Restores the state (as {@link #state} gave it) and the step count, from a checkpoint; a missing or misshapen array throws. */
+    public abstract void load(Map<String, float[]> state, long steps);
+
     /** The rule: params ← params − (something of grads, lr, the state). */
     protected abstract void apply(float[] params, float[] grads, double lr);
 

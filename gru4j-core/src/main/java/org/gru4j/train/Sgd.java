@@ -51,7 +51,7 @@ public final class Sgd extends Optimizer {
         return momentum != 0 ? Map.of("momentum_buffer", buffer) : Map.of();
     }
 
-    /** Restores the momentum buffer from a checkpoint. */
+    @Override
     public void load(Map<String, float[]> state, long steps) {
         if (momentum != 0) {
             float[] b = state.get("momentum_buffer");
