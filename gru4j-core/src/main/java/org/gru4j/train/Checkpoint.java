@@ -17,13 +17,15 @@ import java.util.Map;
  *           "best.params"          flat (P), the parameters with the best validation loss so far (when there is one)
  *           "carry.h", "carry.c"    the state carried between truncated-BPTT chunks (when mid-epoch)
  * metadata: format=gru4j-train-checkpoint, model, optimizer, optimizer_steps, step, epoch, position (steps done in the
- *           epoch), rng (the dropout generator's state), best_loss, bad_epochs, seed
+ *           epoch), rng (the dropout generator's state), best_loss, bad_epochs, seed, examples (how many the run
+ *           was given; a resumed run must be given the same)
  * </pre>
  * Numbers are written with Long.toString / Double.toString, which read back to the same bits.
  */
 public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimizer, long optimizerSteps, long step,
                          int epoch, long position, long rng, double bestLoss, int badEpochs, float[] bestParams,
-                         Tensor carryH, Tensor carryC, String model, String optimizerName, long seed) {
+                         Tensor carryH, Tensor carryC, String model, String optimizerName, long seed,
+                         int examples) {
 
     static final String FORMAT = "gru4j-train-checkpoint";
 
@@ -47,6 +49,7 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
         m.put("best_loss", Double.toString(bestLoss));
         m.put("bad_epochs", Integer.toString(badEpochs));
         m.put("seed", Long.toString(seed));
+        m.put("examples", Integer.toString(examples));
         Safetensors.write(file, t, m);
     }
 
@@ -72,7 +75,8 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
             return new Checkpoint(params, opt, Long.parseLong(m.get("optimizer_steps")), Long.parseLong(m.get("step")),
                     Integer.parseInt(m.get("epoch")), Long.parseLong(m.get("position")), Long.parseLong(m.get("rng")),
                     Double.parseDouble(m.get("best_loss")), Integer.parseInt(m.get("bad_epochs")), best, h, cc,
-                    m.get("model"), m.get("optimizer"), Long.parseLong(m.get("seed")));
+                    m.get("model"), m.get("optimizer"), Long.parseLong(m.get("seed")),
+                    Integer.parseInt(m.get("examples")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new ModelFormatException(file, "training checkpoint metadata is incomplete or malformed: " + m);
         }

@@ -37,7 +37,7 @@ public record TrainConfig(int epochs, long maxSteps, int batchSize, Schedule sch
         if (reportEvery < 1) throw new IllegalArgumentException("report interval must be ≥ 1, got " + reportEvery);
     }
 
-    /** Defaults: 10 epochs, batch 32, Adam-friendly constant lr, clip at norm 1, no validation, report every 10 steps. */
+    /** Defaults: 10 epochs, batch 32, constant lr, clip at norm 1, no validation, seed 1, report every 10 steps. */
     public static TrainConfig defaults(double lr) {
         return new TrainConfig(10, 0, 32, new Schedule.Constant(lr), Clipping.byNorm(1), 0, 0, 0, 1, null, 0, 10);
     }

@@ -41,6 +41,7 @@ public final class Trainer {
     private int badEpochs;
     private float[] bestParams;
     private Tensor carryH, carryC;
+    private int examples = -1;                // how many examples fit was given (a resumed run must get as many)
 
     // reporting
     private double lastNorm = Double.NaN, lastLr = Double.NaN;
@@ -48,7 +49,7 @@ public final class Trainer {
     private int lossCount;
     private long lastReportStep, lastReportNanos;
 
-    /** What a run ended with. */
+    /** What a run ended with: steps done in all, epochs completed, the best validation loss (∞ without validation). */
     public record Result(long steps, int epochs, double bestValidationLoss, boolean stoppedEarly) {}
 
     public Trainer(SequenceModel model, Optimizer optimizer, Loss loss, TrainConfig config, Progress progress) {
@@ -72,6 +73,11 @@ public final class Trainer {
     /** Trains on the examples until the epochs, the step limit or early stopping end it. */
     public Result fit(List<Example> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
+        if (this.examples >= 0 && this.examples != examples.size()) {
+            throw new IllegalArgumentException("the checkpoint was written for " + this.examples + " examples, this run has "
+                    + examples.size() + ": resume needs the same data");
+        }
+        this.examples = examples.size();
         List<Example> train = new ArrayList<>(), val = new ArrayList<>();
         split(examples, train, val);
         final int B = config.batchSize();
@@ -231,7 +237,8 @@ public final class Trainer {
     /** The whole training state, as a checkpoint would hold it. */
     public Checkpoint checkpoint() {
         return new Checkpoint(model.stateDict(), optimizer.state(), optimizer.steps, step, epoch, position, dropout.state,
-                bestLoss, badEpochs, bestParams, carryH, carryC, model.config.describe(), optimizer.describe(), config.seed());
+                bestLoss, badEpochs, bestParams, carryH, carryC, model.config.describe(), optimizer.describe(), config.seed(),
+                examples);
     }
 
     /** Writes {@link #checkpoint()} atomically (a crash leaves the previous checkpoint whole). */
@@ -248,6 +255,9 @@ public final class Trainer {
         if (c.seed() != config.seed()) {
             throw new IllegalArgumentException("checkpoint was trained with seed " + c.seed() + ", this run has seed " + config.seed());
         }
+        if (!c.model().equals(model.config.describe())) {
+            throw new IllegalArgumentException("checkpoint model is '" + c.model() + "', this run's is '" + model.config.describe() + "'");
+        }
         if (!c.optimizerName().equals(optimizer.describe())) {
             throw new IllegalArgumentException("checkpoint optimizer is '" + c.optimizerName() + "', this run uses '" + optimizer.describe() + "'");
         }
@@ -262,5 +272,6 @@ public final class Trainer {
         bestParams = c.bestParams() == null ? null : c.bestParams().clone();
         carryH = c.carryH();
         carryC = c.carryC();
+        examples = c.examples();
     }
 }

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
@@ -197,6 +198,34 @@ class TrainerTest {
             assertEquals(sum / count, losses.get(k), 1e-6, "chunk " + k);
         }
         assertNotEquals(n0, n1);
+    }
+
+    @Test
+    void resumeRefusesOtherDataOrSettingsAndNonCheckpoints() throws Exception {
+        SequenceModelConfig cf = SequenceModelConfig.seqToSeq(CellKind.GRU, 2, 4, 1, 1);
+        List<Example> data = runningSums(8, 1);
+        Path ck = dir.resolve("run.safetensors");
+        SequenceModel m = model(cf, 1);
+        TrainConfig tc = TrainConfig.defaults(0.01).withBatchSize(2).withMaxSteps(3).withCheckpoints(ck, 100);
+        new Trainer(m, Adam.adam(m.parameterCount()), new MeanSquaredError(), tc, null).fit(data);
+        Checkpoint c = Checkpoint.read(ck);
+        assertEquals(3, c.step());
+
+        Trainer other = new Trainer(model(cf, 1), Adam.adam(m.parameterCount()), new MeanSquaredError(), tc, null);
+        other.resume(c);
+        var e = assertThrows(IllegalArgumentException.class, () -> other.fit(data.subList(0, 7)));
+        assertTrue(e.getMessage().contains("written for 8 examples, this run has 7"), e.getMessage());
+        var s = assertThrows(IllegalArgumentException.class, () -> new Trainer(model(cf, 1), Adam.adam(m.parameterCount()),
+                new MeanSquaredError(), tc.withSeed(2), null).resume(c));
+        assertTrue(s.getMessage().contains("seed 1"), s.getMessage());
+        var o = assertThrows(IllegalArgumentException.class, () -> new Trainer(model(cf, 1), Adam.adamW(m.parameterCount()),
+                new MeanSquaredError(), tc, null).resume(c));
+        assertTrue(o.getMessage().contains("optimizer is 'adam"), o.getMessage());
+
+        Path plain = dir.resolve("weights.safetensors");
+        org.gru4j.io.Safetensors.write(plain, m.stateDict(), java.util.Map.of());
+        var f = assertThrows(org.gru4j.io.ModelFormatException.class, () -> Checkpoint.read(plain));
+        assertTrue(f.getMessage().contains("not a training checkpoint"), f.getMessage());
     }
 
     @Test
