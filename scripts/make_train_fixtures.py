@@ -10,7 +10,7 @@ One case per file, gru4j-core/src/test/resources/train-fixtures/<case>.safetenso
     (-100 where ignored); "lengths" (B) when sequences have different lengths,
   - "step<k>.<name>" for k = 1..5: every parameter after the k-th optimizer step,
   - "loss" (5) and "grad_norm" (5): the loss before each step and the gradient norm clip_grad_norm_ returned.
-Each step: zero_grad, forward, loss, backward, clip_grad_norm_(max_norm), optimizer.step() — in float32, as a user
+Each step: zero_grad, forward, loss, backward, clip_grad_norm_(max_norm) [, clip_grad_value_], optimizer.step() — in float32, as a user
 trains. The configuration is in __metadata__.
 
 The head reads every step (per_step: logits (T,B,O)) or the last layer's final states, directions concatenated
@@ -78,7 +78,8 @@ class Model(nn.Module):
 
 
 def case(name, seed, cell, inp, hidden, layers, outputs, head, loss, optimizer, T=7, B=4, vocab=0,
-         bidirectional=False, lengths=None, max_norm=1.0, lr=0.01, **opt):
+         bidirectional=False, lengths=None, max_norm=1.0, clip_value=0.0, lr=0.01, **opt):
+    """max_norm 0: no clipping by norm (the norm is still measured); clip_value > 0: clip_grad_value_ after it."""
     torch.manual_seed(seed)
     model = Model(cell, vocab, inp, hidden, layers, bidirectional, outputs, head)
     init = [("init." + k, v.clone()) for k, v in model.state_dict().items()]
@@ -120,7 +121,9 @@ def case(name, seed, cell, inp, hidden, layers, outputs, head, loss, optimizer, 
         elif loss == "huber":
             value = nn.functional.huber_loss(out, target, delta=0.5)
         value.backward()
-        norm = torch.nn.utils.clip_grad_norm_(params, max_norm)
+        norm = torch.nn.utils.clip_grad_norm_(params, max_norm if max_norm > 0 else float("inf"))
+        if clip_value > 0:
+            torch.nn.utils.clip_grad_value_(params, clip_value)
         opt_.step()
         losses.append(value.item())
         norms.append(norm.item())
@@ -129,7 +132,7 @@ def case(name, seed, cell, inp, hidden, layers, outputs, head, loss, optimizer, 
     group = opt_.param_groups[0]
     meta = {"cell": cell, "vocab": vocab, "input": inp, "hidden": hidden, "layers": layers,
             "bidirectional": str(bidirectional).lower(), "outputs": outputs, "head": head, "loss": loss,
-            "optimizer": optimizer, "lr": lr, "max_norm": max_norm, "steps": STEPS,
+            "optimizer": optimizer, "lr": lr, "max_norm": max_norm, "clip_value": clip_value, "steps": STEPS,
             "weight_decay": group.get("weight_decay", 0), "momentum": group.get("momentum", 0),
             "nesterov": str(group.get("nesterov", False)).lower(), "dampening": group.get("dampening", 0),
             "beta1": group.get("betas", (0, 0))[0], "beta2": group.get("betas", (0, 0))[1], "eps": group.get("eps", 0),
@@ -150,6 +153,8 @@ def main():
          lengths=[7, 5, 3, 6], lr=0.02, weight_decay=0.1)
     case("gru_huber_seq2one_bi_sgd_nesterov", 6, "gru", 3, 5, 1, 2, "last_step", "huber", "sgd", bidirectional=True,
          lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)
+    case("gru_mse_seq2seq_sgd_momentum_clipvalue", 8, "gru", 3, 4, 1, 2, "per_step", "mse", "sgd", max_norm=0,
+         clip_value=0.05, lr=0.2, momentum=0.8, dampening=0.1)
     case("lstm_mse_seq2one_adam_wd", 7, "lstm", 2, 3, 2, 1, "last_step", "mse", "adam", lengths=[7, 2, 4, 6],
          lr=0.03, weight_decay=0.05, max_norm=0.3)
 

@@ -85,7 +85,7 @@ class TrainFixtureTest {
             case "sgd" -> new Sgd(n, d(m, "momentum"), d(m, "dampening"), d(m, "weight_decay"), Boolean.parseBoolean(m.get("nesterov")));
             default -> throw new IllegalArgumentException(fn + ": optimizer " + m.get("optimizer"));
         };
-        Clipping clip = Clipping.byNorm(d(m, "max_norm"));
+        Clipping clip = new Clipping(d(m, "max_norm"), d(m, "clip_value"));
         for (int k = 1; k <= i(m, "steps"); k++) {
             model.zeroGrads();
             Tensor logits = model.forward(x, lengths, null, null, null).logits();
