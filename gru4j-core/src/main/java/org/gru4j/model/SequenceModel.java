@@ -4,13 +4,13 @@ import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.tensor.Tensor;
-import org.gru4j.train.Rng;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /**
  * [embedding] → stacked recurrent layers (dropout between them while training) → linear head, with every parameter in
@@ -129,9 +129,10 @@ public final class SequenceModel {
      * @param x       (T,B,I) features or (T,B) token ids
      * @param lengths valid steps per sequence, or null for all T
      * @param h0      initial hidden state (L·D,B,H) or null for zeros; c0 likewise for an LSTM
-     * @param dropout the generator for dropout masks while training; null (evaluation) turns dropout off
+     * @param dropout the generator for dropout masks while training (a seeded org.gru4j.train.Rng keeps runs
+     *                reproducible); null (evaluation) turns dropout off
      */
-    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, Rng dropout) {
+    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, RandomGenerator dropout) {
         RecurrentConfig rc = config.recurrent();
         final int L = rc.layers(), D = rc.directions(), H = rc.hidden(), O = config.outputs();
         int want = config.tokens() ? 2 : 3;

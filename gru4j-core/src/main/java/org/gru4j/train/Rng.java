@@ -7,15 +7,17 @@ package org.gru4j.train;
  * state += 0x9E3779B97F4A7C15
  * z = state; z = (z ^ z>>>30)·0xBF58476D1CE4E5B9; z = (z ^ z>>>27)·0x94D049BB133111EB; out = z ^ z>>>31
  * </pre>
- * Gaussians come from Box–Muller with no cached spare, so the state is the long alone.
+ * Gaussians come from Box–Muller with no cached spare, so the state is the long alone. As a
+ * {@link java.util.random.RandomGenerator} it can be handed to code that should not depend on this package.
  */
-public final class Rng {
+public final class Rng implements java.util.random.RandomGenerator {
     public long state;
 
     public Rng(long seed) {
         this.state = seed;
     }
 
+    @Override
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -24,6 +26,7 @@ public final class Rng {
     }
 
     /** Uniform in [0, 1) with 53 random bits. */
+    @Override
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
@@ -34,6 +37,7 @@ public final class Rng {
     }
 
     /** Uniform integer in [0, bound), without modulo bias (rejection). */
+    @Override
     public int nextInt(int bound) {
         if (bound <= 0) throw new IllegalArgumentException("bound must be positive, got " + bound);
         long r, m;
@@ -45,6 +49,7 @@ public final class Rng {
     }
 
     /** Standard normal: z = sqrt(−2 ln u₁)·cos(2π u₂), u₁ in (0, 1]. */
+    @Override
     public double nextGaussian() {
         double u1 = 1.0 - nextDouble(), u2 = nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
