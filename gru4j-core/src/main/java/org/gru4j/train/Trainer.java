@@ -78,6 +78,7 @@ public final class Trainer {
                     + examples.size() + ": resume needs the same data");
         }
         this.examples = examples.size();
+        if (config.maxSteps() > 0 && step >= config.maxSteps()) return new Result(step, epoch, bestLoss, false);
         List<Example> train = new ArrayList<>(), val = new ArrayList<>();
         split(examples, train, val);
         final int B = config.batchSize();
@@ -167,8 +168,9 @@ public final class Trainer {
             badEpochs = 0;
             bestParams = model.params.clone();
         } else if (++badEpochs >= config.patience() && config.patience() > 0) {
-            System.arraycopy(bestParams, 0, model.params, 0, model.params.length);
-            message = "early stop: no better validation loss in " + badEpochs + " epochs; restored the best (" + bestLoss + ")";
+            if (bestParams != null) System.arraycopy(bestParams, 0, model.params, 0, model.params.length);
+            message = "early stop: no better validation loss in " + badEpochs + " epochs"
+                    + (bestParams != null ? "; restored the best (" + bestLoss + ")" : " (validation loss " + v + ")");
             stop = true;
         }
         report(total, epoch, v, message);
