@@ -58,7 +58,10 @@ class Model(nn.Module):
             self.embedding = nn.Embedding(vocab, inp)
         self.vocab, self.cell, self.head_kind = vocab, cell, head
         self.dirs = 2 if bidirectional else 1
-        self.rnn = {"gru": nn.GRU, "lstm": nn.LSTM}[cell](inp, hidden, layers, bidirectional=bidirectional)
+        if cell.startswith("rnn_"):
+            self.rnn = nn.RNN(inp, hidden, layers, nonlinearity=cell[4:], bidirectional=bidirectional)
+        else:
+            self.rnn = {"gru": nn.GRU, "lstm": nn.LSTM}[cell](inp, hidden, layers, bidirectional=bidirectional)
         self.head = nn.Linear(self.dirs * hidden, outputs)
 
     def forward(self, x, lengths):
@@ -118,6 +121,8 @@ def case(name, seed, cell, inp, hidden, layers, outputs, head, loss, optimizer, 
                 value = ((out - target) ** 2 * mask).sum() / mask.sum()
             else:
                 value = nn.functional.mse_loss(out, target)
+        elif loss == "mae":
+            value = nn.functional.l1_loss(out, target)
         elif loss == "huber":
             value = nn.functional.huber_loss(out, target, delta=0.5)
         value.backward()
@@ -155,6 +160,7 @@ def main():
          lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)
     case("gru_mse_seq2seq_sgd_momentum_clipvalue", 8, "gru", 3, 4, 1, 2, "per_step", "mse", "sgd", max_norm=0,
          clip_value=0.05, lr=0.2, momentum=0.8, dampening=0.1)
+    case("rnn_tanh_mae_seq2seq_adam", 9, "rnn_tanh", 3, 5, 2, 2, "per_step", "mae", "adam", lr=0.02)
     case("lstm_mse_seq2one_adam_wd", 7, "lstm", 2, 3, 2, 1, "last_step", "mse", "adam", lengths=[7, 2, 4, 6],
          lr=0.03, weight_decay=0.05, max_norm=0.3)
 
