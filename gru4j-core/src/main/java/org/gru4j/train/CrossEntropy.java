@@ -28,19 +28,17 @@ public record CrossEntropy(int ignoreIndex) implements Loss {
         Tensor grad = new Tensor(logits.shape, new float[logits.size()]);
         if (count == 0) return new Value(0, grad);
         double sum = 0;
+        double[] e = new double[C];     // exp(z − m) of one row
         for (int n = 0; n < N; n++) {
             if (!counted(targets.data[n], mask, n, C)) continue;
             int y = (int) targets.data[n], o = n * C;
             double m = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < C; c++) m = Math.max(m, logits.data[o + c]);
             double s = 0;
-            for (int c = 0; c < C; c++) s += Math.exp(logits.data[o + c] - m);
-            double logZ = m + Math.log(s);
-            sum += logZ - logits.data[o + y];
-            for (int c = 0; c < C; c++) {
-                double p = Math.exp(logits.data[o + c] - logZ);
-                grad.data[o + c] = (float) ((p - (c == y ? 1 : 0)) / count);
-            }
+            for (int c = 0; c < C; c++) s += e[c] = Math.exp(logits.data[o + c] - m);
+            sum += m + Math.log(s) - logits.data[o + y];
+            double inv = 1 / s;
+            for (int c = 0; c < C; c++) grad.data[o + c] = (float) ((e[c] * inv - (c == y ? 1 : 0)) / count);
         }
         return new Value(sum / count, grad);
     }

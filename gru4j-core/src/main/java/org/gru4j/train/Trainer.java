@@ -66,10 +66,6 @@ public final class Trainer {
         }
     }
 
-    public long step() {
-        return step;
-    }
-
     /** Trains on the examples until the epochs, the step limit or early stopping end it. */
     public Result fit(List<Example> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
