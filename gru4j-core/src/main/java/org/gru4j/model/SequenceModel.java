@@ -1,0 +1,262 @@
+package org.gru4j.model;
+
+import org.gru4j.nn.CellKind;
+import org.gru4j.nn.Recurrent;
+import org.gru4j.nn.RecurrentConfig;
+import org.gru4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * [embedding] → stacked recurrent layers (dropout between them while training) → linear head, with every parameter in
+ * one flat array {@link #params} (gradients at the same offsets in {@link #grads}) and named views in PyTorch's
+ * state_dict order for a module with attributes {@code embedding}, {@code rnn}, {@code head}:
+ * {@code embedding.weight} (V,E), {@code rnn.weight_ih_l0} …, {@code head.weight} (O,D·H), {@code head.bias} (O).
+ *
+ * <p>Legend: T steps, B batch, I input features (or E embedding size), H hidden, L layers, D directions, O outputs.
+ * Input x is (T,B,I) features, or (T,B) token ids (as floats) when the model has an embedding. Output logits are
+ * (T,B,O) for {@link Head#PER_STEP} and (B,O) for {@link Head#LAST_STEP}; states are (L·D,B,H).
+ *
+ * <p>Each layer is its own single-layer {@link Recurrent} so that dropout can sit between layers (as in PyTorch's
+ * stacked modules); its parameters are copied in from {@link #params} before forward and its gradients added
+ * into {@link #grads} after backward (O(parameters), small next to the O(T·B·parameters) of the passes).
+ * Not thread-safe: forward keeps what backward needs.
+ */
+public final class SequenceModel {
+    public final SequenceModelConfig config;
+    public final float[] params;
+    public final float[] grads;
+    private final List<Recurrent.Param> paramList = new ArrayList<>();
+    private final Embedding embedding;          // null for raw features
+    private final Recurrent[] layers;
+    private final int[] layerOffset;            // where layer l's parameters start in params
+    private final Linear head;
+
+    // what backward needs from the last forward
+    private float[] ids, embedded, headIn;
+    private Tensor[] layerY;                     // y of each layer (T,B,D·H), after dropout for l < L−1
+    private float[][] keep;                      // dropout multipliers (0 or 1/(1−p)) per layer, null when none
+    private int steps = -1, batch;
+
+    /** What forward returns: logits, and the final states h_n (L·D,B,H) and c_n (LSTM; otherwise null). */
+    public record Output(Tensor logits, Tensor hn, Tensor cn) {}
+
+    public SequenceModel(SequenceModelConfig config) {
+        this.config = config;
+        RecurrentConfig rc = config.recurrent();
+        int L = rc.layers(), D = rc.directions();
+        int off = 0;
+        if (config.tokens()) {
+            embedding = new Embedding(config.vocab(), rc.input(), off);
+            paramList.add(new Recurrent.Param("embedding.weight", off, new int[]{config.vocab(), rc.input()}));
+            off = Math.addExact(off, Math.multiplyExact(config.vocab(), rc.input()));
+        } else {
+            embedding = null;
+        }
+        layers = new Recurrent[L];
+        layerOffset = new int[L];
+        for (int l = 0; l < L; l++) {
+            layers[l] = new Recurrent(new RecurrentConfig(rc.cell(), rc.layerInput(l), rc.hidden(), 1, rc.bidirectional(),
+                    rc.bias(), rc.resetAfter(), rc.zKeepsState()));
+            layerOffset[l] = off;
+            for (Recurrent.Param p : layers[l].parameters()) {
+                // a single-layer module names its tensors ..._l0[_reverse]; in the stack they are ..._l{l}[_reverse]
+                String name = "rnn." + p.name().replace("_l0", "_l" + l);
+                paramList.add(new Recurrent.Param(name, off + p.offset(), p.shape()));
+            }
+            off = Math.addExact(off, layers[l].parameterCount());
+        }
+        int dh = D * rc.hidden(), O = config.outputs();
+        head = new Linear(dh, O, off, off + dh * O);
+        paramList.add(new Recurrent.Param("head.weight", off, new int[]{O, dh}));
+        paramList.add(new Recurrent.Param("head.bias", off + dh * O, new int[]{O}));
+        off = Math.addExact(off, dh * O + O);
+        params = new float[off];
+        grads = new float[off];
+    }
+
+    /** The parameters in state_dict order. */
+    public List<Recurrent.Param> parameters() {
+        return paramList;
+    }
+
+    public int parameterCount() {
+        return params.length;
+    }
+
+    public void zeroGrads() {
+        Arrays.fill(grads, 0f);
+    }
+
+    /** Copies of the parameters under their names, in state_dict order. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Recurrent.Param p : paramList) {
+            out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
+        }
+        return out;
+    }
+
+    /** Sets every parameter from tensors under their names; a missing, misshapen or unexpected one throws, naming it. */
+    public void load(Map<String, Tensor> tensors) {
+        for (Recurrent.Param p : paramList) {
+            Tensor t = tensors.get(p.name());
+            if (t == null) throw new IllegalArgumentException("missing tensor '" + p.name() + "' for " + config.describe());
+            if (!Arrays.equals(t.shape, p.shape())) {
+                throw new IllegalArgumentException("tensor '" + p.name() + "' has shape " + t.shapeString() + ", expected "
+                        + Arrays.toString(p.shape()));
+            }
+            System.arraycopy(t.data, 0, params, p.offset(), p.size());
+        }
+        for (String name : tensors.keySet()) {
+            if (paramList.stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + config.describe());
+            }
+        }
+    }
+
+    /** Inference: no dropout, zero initial state, all sequences T steps. */
+    public Output forward(Tensor x) {
+        return forward(x, null, null, null, null);
+    }
+
+    /**
+     * @param x       (T,B,I) features or (T,B) token ids
+     * @param lengths valid steps per sequence, or null for all T
+     * @param h0      initial hidden state (L·D,B,H) or null for zeros; c0 likewise for an LSTM
+     * @param dropout the generator for dropout masks while training (a seeded org.gru4j.train.Rng keeps runs
+     *                reproducible); null (evaluation) turns dropout off
+     */
+    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, RandomGenerator dropout) {
+        RecurrentConfig rc = config.recurrent();
+        final int L = rc.layers(), D = rc.directions(), H = rc.hidden(), O = config.outputs();
+        int want = config.tokens() ? 2 : 3;
+        if (x.rank() != want) {
+            throw new IllegalArgumentException("input must be " + (config.tokens() ? "(steps, batch) token ids" : "(steps, batch, " + rc.input() + ")")
+                    + ", got " + x.shapeString());
+        }
+        final int T = x.dim(0), B = x.dim(1);
+        checkState(h0, "h0", B);
+        checkState(c0, "c0", B);
+        if (c0 != null && rc.cell() != CellKind.LSTM) throw new IllegalArgumentException("c0 is only for an LSTM");
+        Tensor in = x;
+        if (embedding != null) {
+            ids = x.data;
+            embedded = fit(embedded, T * B * rc.input());
+            embedding.forward(params, ids, T * B, embedded);
+            in = new Tensor(new int[]{T, B, rc.input()}, Arrays.copyOf(embedded, T * B * rc.input()));
+        }
+        layerY = new Tensor[L];
+        keep = new float[L][];
+        Tensor hn = Tensor.zeros(L * D, B, H);
+        Tensor cn = rc.cell() == CellKind.LSTM ? Tensor.zeros(L * D, B, H) : null;
+        for (int l = 0; l < L; l++) {
+            Recurrent r = layers[l];
+            System.arraycopy(params, layerOffset[l], r.params, 0, r.params.length);
+            Recurrent.Output o = r.forward(in, lengths, slice(h0, l, D, B, H), slice(c0, l, D, B, H));
+            System.arraycopy(o.hn().data, 0, hn.data, l * D * B * H, D * B * H);
+            if (cn != null) System.arraycopy(o.cn().data, 0, cn.data, l * D * B * H, D * B * H);
+            Tensor y = o.y();
+            if (l < L - 1 && dropout != null && config.dropout() > 0) {
+                // inverted dropout: y ← y ⊙ m / (1 − p), m ~ Bernoulli(1 − p)
+                float scale = (float) (1.0 / (1.0 - config.dropout()));
+                float[] k = keep[l] = new float[y.data.length];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = dropout.nextDouble() < config.dropout() ? 0f : scale;
+                    y.data[i] *= k[i];
+                }
+            }
+            layerY[l] = y;
+            in = y;
+        }
+        Tensor logits;
+        int dh = D * H;
+        if (config.head() == Head.PER_STEP) {
+            logits = Tensor.zeros(T, B, O);
+            head.forward(params, layerY[L - 1].data, 0, T * B, logits.data);
+        } else {
+            // headIn[b, d·H + j] = h_n[(L−1)·D + d, b, j]
+            headIn = new float[B * dh];
+            for (int d = 0; d < D; d++) {
+                for (int b = 0; b < B; b++) System.arraycopy(hn.data, (((L - 1) * D + d) * B + b) * H, headIn, b * dh + d * H, H);
+            }
+            logits = Tensor.zeros(B, O);
+            head.forward(params, headIn, 0, B, logits.data);
+        }
+        steps = T;
+        batch = B;
+        return new Output(logits, hn, cn);
+    }
+
+    /**
+     * Backward for the last forward: adds every parameter's gradient into {@link #grads}; returns dL/dx (T,B,I) for a
+     * features model, null for a token model. The final states get no gradient (truncated backpropagation).
+     */
+    public Tensor backward(Tensor dLogits) {
+        if (steps < 0) throw new IllegalStateException("backward needs a forward first");
+        RecurrentConfig rc = config.recurrent();
+        final int L = rc.layers(), D = rc.directions(), H = rc.hidden(), T = steps, B = batch, dh = D * H;
+        int[] want = config.head() == Head.PER_STEP ? new int[]{T, B, config.outputs()} : new int[]{B, config.outputs()};
+        if (!Arrays.equals(dLogits.shape, want)) {
+            throw new IllegalArgumentException("logits gradient has shape " + dLogits.shapeString() + ", expected " + Arrays.toString(want));
+        }
+        Tensor dy = null, dhn = null;
+        if (config.head() == Head.PER_STEP) {
+            dy = Tensor.zeros(T, B, dh);
+            head.backward(params, grads, layerY[L - 1].data, 0, dLogits.data, T * B, dy.data);
+        } else {
+            float[] dIn = new float[B * dh];
+            head.backward(params, grads, headIn, 0, dLogits.data, B, dIn);
+            dhn = Tensor.zeros(D, B, H);
+            for (int d = 0; d < D; d++) {
+                for (int b = 0; b < B; b++) System.arraycopy(dIn, b * dh + d * H, dhn.data, (d * B + b) * H, H);
+            }
+        }
+        Tensor dx = null;
+        for (int l = L - 1; l >= 0; l--) {
+            Recurrent r = layers[l];
+            r.zeroGrads();
+            Recurrent.InputGrads g = r.backward(dy, dhn, null);
+            for (int i = 0, o = layerOffset[l]; i < r.grads.length; i++) grads[o + i] += r.grads[i];
+            dx = g.dx();
+            if (l > 0 && keep[l - 1] != null) {
+                float[] k = keep[l - 1];
+                for (int i = 0; i < k.length; i++) dx.data[i] *= k[i];
+            }
+            dy = dx;
+            dhn = null;
+        }
+        steps = -1;
+        if (embedding != null) {
+            embedding.backward(grads, ids, dx.data, T * B);
+            return null;
+        }
+        return dx;
+    }
+
+    private void checkState(Tensor s, String name, int B) {
+        if (s == null) return;
+        RecurrentConfig rc = config.recurrent();
+        int[] want = {rc.layers() * rc.directions(), B, rc.hidden()};
+        if (!Arrays.equals(s.shape, want)) {
+            throw new IllegalArgumentException(name + " has shape " + s.shapeString() + ", expected " + Arrays.toString(want)
+                    + " (layers·directions, batch, hidden)");
+        }
+    }
+
+    /** Layer l's D states (D,B,H) out of (L·D,B,H), or null. */
+    private static Tensor slice(Tensor s, int l, int D, int B, int H) {
+        if (s == null) return null;
+        int n = D * B * H;
+        return new Tensor(new int[]{D, B, H}, Arrays.copyOfRange(s.data, l * n, (l + 1) * n));
+    }
+
+    private static float[] fit(float[] a, int n) {
+        return a != null && a.length >= n ? a : new float[n];
+    }
+}
