@@ -3,7 +3,14 @@ package org.gru4j.flink;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -13,12 +20,16 @@ import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.nn.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The scorer on Flink's MiniCluster: parallelism 1 and 2, and a job that fails mid-stream and restarts from its last
- * checkpoint, all give, for every key and event, exactly what a plain single-threaded run of the model gives.
+ * The scorer on Flink's MiniCluster: parallelism 1 and 2, a job that fails mid-stream and restarts from its last
+ * checkpoint, and a job stopped with a savepoint at parallelism 2 and resumed from it at parallelism 1 all give, for
+ * every key and event, exactly what a plain single-threaded run of the model gives.
  */
 class GruScorerTest {
     static final int EVENTS = 3000, KEYS = 7, I = 3, H = 8;
@@ -84,21 +96,29 @@ class GruScorerTest {
         return out;
     }
 
-    static List<Scored> run(ScoringModel m, int parallelism, boolean failOnce) throws Exception {
+    static StreamExecutionEnvironment env(int parallelism, String savepoint) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(10));
+        if (savepoint != null) conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         env.enableCheckpointing(50);
-        FailOnce.reset(failOnce);
-        // one source instance keeps each key's events in order; keyBy spreads the keys over the scorers
-        return env.fromSequence(0, EVENTS - 1).setParallelism(1)
-                .map(new FailOnce()).setParallelism(1)
+        return env;
+    }
+
+    /** events → pace (and maybe fail) → keyBy → scorer; one source instance keeps each key's events in order. */
+    static DataStream<Scored> pipeline(StreamExecutionEnvironment env, ScoringModel m) {
+        return env.fromSequence(0, EVENTS - 1).setParallelism(1).uid("events")
+                .map(new FailOnce()).setParallelism(1).uid("pace")
                 .keyBy(GruScorerTest::key)
-                .process(new GruScorer<String, Long>(m, GruScorerTest::features))
-                .executeAndCollect(EVENTS * 2);
+                .process(new GruScorer<String, Long>(m, GruScorerTest::features)).uid("scorer");
+    }
+
+    static List<Scored> run(ScoringModel m, int parallelism, boolean failOnce) throws Exception {
+        FailOnce.reset(failOnce, false);
+        return pipeline(env(parallelism, null), m).executeAndCollect(EVENTS * 2);
     }
 
     /** Each (key, seq) exactly as the reference; replays after a restart must repeat, never differ. */
@@ -126,6 +146,50 @@ class GruScorerTest {
         check(want, run(m, 2, false));
     }
 
+    /** Stop with a savepoint mid-stream at parallelism 2, resume from it at parallelism 1: Flink moves the states. */
+    @Test
+    void savepointAndRescaleKeepEveryKeysState(@TempDir Path dir) throws Exception {
+        ScoringModel m = model(CellKind.GRU);
+        Map<String, Scored> want = reference(m);
+        Collected.ALL.clear();
+        FailOnce.reset(false, true);
+        StreamExecutionEnvironment first = env(2, null);
+        pipeline(first, m).sinkTo(new Collected()).uid("sink");
+        JobClient job = first.executeAsync("before the savepoint");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (Collected.ALL.size() < EVENTS / 3 && System.nanoTime() < deadline) Thread.sleep(20);
+        String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        int before = Collected.ALL.size();
+        assertTrue(before >= EVENTS / 3 && before < EVENTS, "stopped mid-stream, after " + before + " events");
+
+        FailOnce.reset(false, false);
+        StreamExecutionEnvironment second = env(1, savepoint);
+        pipeline(second, m).sinkTo(new Collected()).uid("sink");
+        second.execute("after the savepoint, rescaled to 1");
+        check(want, new ArrayList<>(Collected.ALL));
+    }
+
+    /** A sink into one queue of the test JVM. */
+    static final class Collected implements Sink<Scored> {
+        static final ConcurrentLinkedQueue<Scored> ALL = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public SinkWriter<Scored> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(Scored s, Context c) {
+                    ALL.add(s);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
     @Test
     void failureAndRestoreFromCheckpointLosesAndDoublesNothing() throws Exception {
         ScoringModel m = model(CellKind.LSTM);
@@ -135,18 +199,23 @@ class GruScorerTest {
         check(want, got);
     }
 
-    /** Slows the stream until a checkpoint has completed, then fails once, past a third of the events. */
+    /**
+     * Paces the stream: when armed, slow until a checkpoint has completed, then fail once past a third of the events;
+     * when slow, a millisecond per event throughout (so a savepoint can be taken mid-stream).
+     */
     static final class FailOnce extends RichMapFunction<Long, Long> implements CheckpointListener {
-        static volatile boolean armed, checkpointed, failed;
+        static volatile boolean armed, slow, checkpointed, failed;
 
-        static void reset(boolean arm) {
+        static void reset(boolean arm, boolean slowly) {
             armed = arm;
+            slow = slowly;
             checkpointed = false;
             failed = false;
         }
 
         @Override
         public Long map(Long n) throws Exception {
+            if (slow) Thread.sleep(1);
             if (armed && !failed) {
                 if (checkpointed && n >= EVENTS / 3) {
                     failed = true;
