@@ -123,8 +123,10 @@ final class ForecastCommand implements Callable<Integer> {
         chart.getStyler().setMarkerSize(4);
         if (time != null && time.kind != TimeAxis.Kind.NUMBER) {
             chart.getStyler().setDatePattern(time.kind == TimeAxis.Kind.DATETIME ? "yyyy-MM-dd HH:mm" : "yyyy-MM");
+        } else if (time != null && Arrays.stream(time.value).allMatch(v -> v == Math.rint(v))) {
+            chart.getStyler().setXAxisDecimalPattern("0");       // years as 1700, not 1,700
         }
-        add(chart, "history", time, 0, y, SeriesMarkers.NONE);
+        add(chart, "history (truth)", time, 0, y, SeriesMarkers.NONE);
         add(chart, "backtest: GRU", time, n - K, b.gru(), SeriesMarkers.CIRCLE);
         add(chart, "backtest: " + (season == 1 ? "naive" : "seasonal naive"), time, n - K, b.naive(), SeriesMarkers.DIAMOND);
         add(chart, "forecast: GRU", time, n, future, SeriesMarkers.CIRCLE);
