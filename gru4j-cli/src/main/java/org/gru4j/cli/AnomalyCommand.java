@@ -63,6 +63,7 @@ final class AnomalyCommand implements Callable<Integer> {
         AnomalyDetector.Config config = new AnomalyDetector.Config(hidden, epochs, 64, 5e-3, seed, k, window);
         Csv table = Csv.read(csv);
         int N = table.rows(), C = columns.size();
+        for (String c : columns) table.column(c, "--columns");              // every name checked before any cell is read
         double[][] values = new double[C][];
         for (int c = 0; c < C; c++) values[c] = table.numbers(columns.get(c), "--columns");
         String[] groupNames = groupColumn == null ? new String[N] : table.strings(groupColumn, "--group-column");
@@ -165,8 +166,9 @@ final class AnomalyCommand implements Callable<Integer> {
         XYChart chart = new XYChartBuilder().width(1200).height(500).title(csv.getFileName() + ": GRU forecast-error scores")
                 .xAxisTitle(time == null ? "row" : timeColumn).yAxisTitle("score (log scale)").build();
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(3);
         if (time != null && time.kind != TimeAxis.Kind.NUMBER) chart.getStyler().setDatePattern("yyyy-MM-dd HH:mm");
+        else chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setMarkerSize(5);
         double floor = 1e-2;
         for (var e : ids.entrySet()) {
             List<Object> xs = new ArrayList<>();
@@ -193,6 +195,7 @@ final class AnomalyCommand implements Callable<Integer> {
                 XYSeries s = chart.addSeries("labelled anomaly", xs, ys);
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.CIRCLE);
+                s.setMarkerColor(java.awt.Color.RED);
             }
         }
         Plots.png(chart, plot);

@@ -13,11 +13,23 @@ final class Bar implements AutoCloseable {
 
     Bar(String task) {
         bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(1).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();
+                .setConsumer(new ConsoleProgressBarConsumer(System.err, width())).setUpdateIntervalMillis(500).build();
         progress = e -> {
             if (e.totalSteps() > 0 && bar.getMax() != e.totalSteps()) bar.maxHint(e.totalSteps());
             bar.stepTo(e.step());
         };
+    }
+
+    /**
+     * The bar's width: $COLUMNS or 100. Given explicitly so that progressbar does not open a JLine terminal to ask (JLine's
+     * native library makes the JVM print native-access warnings on stderr).
+     */
+    private static int width() {
+        try {
+            return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim()));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
     }
 
     /** For work counted in items rather than training steps. */
