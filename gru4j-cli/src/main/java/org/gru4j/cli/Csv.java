@@ -46,6 +46,11 @@ final class Csv {
             try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
                 List<String> header = parser.getHeaderNames();
                 if (header.isEmpty()) throw new IllegalArgumentException(file + ": empty file (a header row is needed)");
+                for (int i = 0; i < header.size(); i++) {
+                    if (!header.get(i).isEmpty() && header.indexOf(header.get(i)) < i) {
+                        throw new IllegalArgumentException(file + ": column '" + header.get(i) + "' appears twice in the header");
+                    }
+                }
                 List<CSVRecord> records = new ArrayList<>();
                 List<Long> lines = new ArrayList<>();
                 for (CSVRecord r : parser) {
@@ -62,8 +67,10 @@ final class Csv {
                 return new Csv(file, List.copyOf(header), records, lines.stream().mapToLong(Long::longValue).toArray());
             }
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
-            // commons-csv reports malformed quoting as these, with the line in the message
-            throw new IllegalArgumentException(file + ": " + Main.message(e), e);
+            // commons-csv reports malformed quoting as these: "(startline 7) EOF reached before encapsulated token finished"
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String m = Main.message(cause).replaceFirst("^\\(startline (\\d+)\\) ", "line $1: ");
+            throw new IllegalArgumentException(file + (m.startsWith("line ") ? " " : ": ") + m, e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + Main.message(e), e);
         }

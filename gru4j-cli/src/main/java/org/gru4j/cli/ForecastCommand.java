@@ -78,9 +78,10 @@ final class ForecastCommand implements Callable<Integer> {
         }
         int filled = Gaps.interpolate(y, csv + " column '" + column + "'");
         int n = y.length;
-        if (n < 2 * horizon + Math.max(season, 2) + 4) {
+        if (n < 3 * horizon + 4 || n - horizon <= season) {
             throw new IllegalArgumentException(csv + ": " + n + " points in '" + column + "' are too few for --horizon " + horizon
-                    + " (the backtest and its validation split each hold out " + horizon + ")");
+                    + " and --season " + season + " (the backtest and its validation split each hold out " + horizon
+                    + " points, and the training windows need as many again; at least " + Math.max(3 * horizon + 4, horizon + season + 1) + ")");
         }
         System.out.printf(Locale.ROOT, "%s: column '%s', %d points%s, %d gap%s filled by linear interpolation%n", csv, column, n,
                 time == null ? "" : " from " + time.format(time.value[0]) + " to " + time.format(time.value[n - 1]),

@@ -65,7 +65,10 @@ class CsvTest {
         Path ragged = file("ragged.csv", "a,b\n1,2\n3\n");
         assertEquals(ragged + " line 3: 1 fields, the header has 2", assertThrows(IllegalArgumentException.class, () -> Csv.read(ragged)).getMessage());
         Path quote = file("quote.csv", "a,b\n1,\"2\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Csv.read(quote)).getMessage().startsWith(quote + ": "));
+        assertEquals(quote + " line 2: EOF reached before encapsulated token finished",
+                assertThrows(IllegalArgumentException.class, () -> Csv.read(quote)).getMessage());
+        Path twice = file("twice.csv", "a,b,a\n1,2,3\n");
+        assertEquals(twice + ": column 'a' appears twice in the header", assertThrows(IllegalArgumentException.class, () -> Csv.read(twice)).getMessage());
     }
 
     /** Through the commands: exit 1 and one line on stderr naming the problem. */
