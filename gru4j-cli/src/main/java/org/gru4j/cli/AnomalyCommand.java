@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code gru4j anomaly}: score every row of a CSV by a GRU forecaster's error, per group, against a rolling z-score. */
 @Command(name = "anomaly", mixinStandardHelpOptions = true,
-        description = {"Score every row of a CSV file for anomalies: a GRU forecaster of the next reading (state kept per "
+        description = {"Score every row of a CSV file for anomalies (GRU forecast error per group) against a rolling z-score.",
+                "Score every row of a CSV file for anomalies: a GRU forecaster of the next reading (state kept per "
                 + "group, trained on the file itself, no labels) and score = forecast error normalised per group and column "
                 + "(max over the columns). Rows are flagged when ln(score) > median + k*1.4826*MAD of the log scores (a robust rule on the skewed, positive scores, chosen without labels).",
                 "Baseline: the rolling z-score per group/column over the previous --window readings, same threshold rule.",

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code gru4j classify}: each CSV row one sequence; a GRU classifier trained and tested on a seeded stratified split. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify rows of a CSV file as sequences: all columns but the label, in order, are cut into --steps "
+        description = {"Classify each row of a CSV file as a sequence with a GRU; accuracy and confusion matrix.",
+                "Classify rows of a CSV file as sequences: all columns but the label, in order, are cut into --steps "
                 + "steps of equal width and read by a GRU whose last state feeds a linear head (seqToOne).",
                 "The rows are split by a seeded draw stratified by class; features are standardised on the training rows and "
                         + "missing cells (empty, NA, NaN) take the training mean. Prints accuracy and the confusion matrix.",
