@@ -1,11 +1,15 @@
 package org.gru4j.flink;
 
+import org.gru4j.model.SequenceModel;
 import org.gru4j.nn.CellKind;
+import org.gru4j.nn.StateDict;
+import org.gru4j.tensor.Tensor;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * What a Flink job ships to its task managers: a unidirectional recurrent model's configuration and weights, an
@@ -40,6 +44,20 @@ public record ScoringModel(String cell, int input, int hidden, int layers, boole
         return new ScoringModel(cf.cell().id(), cf.input(), cf.hidden(), cf.layers(), cf.bias(), cf.resetAfter(),
                 cf.zKeepsState(), model.params.clone(), outputs, headWeight == null ? null : headWeight.clone(),
                 headBias == null ? null : headBias.clone(), threshold);
+    }
+
+    /**
+     * A trained {@link SequenceModel} with a per-step head and raw-feature input (e.g. {@code seqToSeq}), whose
+     * recurrent stack is unidirectional.
+     */
+    public static ScoringModel of(SequenceModel model, double threshold) {
+        if (model.config.tokens()) throw new IllegalArgumentException("a token model (embedding input) is not a feature scorer");
+        Map<String, Tensor> sd = model.stateDict();
+        Recurrent rnn = StateDict.toRecurrent(sd, "rnn.", model.config.recurrent().cell() == CellKind.RNN_RELU);
+        if (!model.config.recurrent().resetAfter() || !model.config.recurrent().zKeepsState()) {
+            throw new IllegalArgumentException("only PyTorch-form GRUs (reset after, z keeps the state) come from a state_dict");
+        }
+        return of(rnn, sd.get("head.weight").data, sd.get("head.bias").data, threshold);
     }
 
     Recurrent toRecurrent() {
