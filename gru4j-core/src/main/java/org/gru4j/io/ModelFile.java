@@ -164,7 +164,7 @@ public final class ModelFile {
     }
 
     /** Loads parameters into c, each name and shape checked against the config first so the message can name both. */
-    static void loadChecked(Path file, Contents c, Map<String, Tensor> tensors) throws ModelFormatException {
+    public static void loadChecked(Path file, Contents c, Map<String, Tensor> tensors) throws ModelFormatException {
         for (Recurrent.Param p : c.parameters()) {
             Tensor t = tensors.get(p.name());
             if (t == null) throw new ModelFormatException(file, "tensor '" + p.name() + "' is missing (the config describes " + c.describe() + ")");
@@ -181,8 +181,8 @@ public final class ModelFile {
         c.load(tensors);
     }
 
-    /** The configuration as metadata fields, in the order a reader sees them (without 'format'). */
-    static Map<String, String> metadata(Contents c) {
+    /** The configuration as metadata fields, in the order a reader sees them ('format' left empty for the caller). */
+    public static Map<String, String> metadata(Contents c) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", "");   // first; the caller fills it in
         m.put("format_version", Integer.toString(VERSION));
@@ -208,7 +208,7 @@ public final class ModelFile {
     }
 
     /** A model with zero parameters, of the configuration the metadata fields give; the fields are checked one by one. */
-    static Contents build(Path file, Map<String, String> m) throws ModelFormatException {
+    public static Contents build(Path file, Map<String, String> m) throws ModelFormatException {
         String v = field(file, m, "format_version");
         int version;
         try {

@@ -1,5 +1,8 @@
 package org.gru4j.onnx;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import org.gru4j.io.ModelFile;
 import org.gru4j.io.ModelFormatException;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
@@ -10,6 +13,7 @@ import org.gru4j.onnx.OnnxModel.ValueInfo;
 import org.gru4j.tensor.Tensor;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +52,99 @@ public final class OnnxImport {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, e.getMessage(), e);
         }
+    }
+
+    /**
+     * Any model gru4j can rebuild from an ONNX file: a SequenceModel (or Recurrent) that gru4j exported with
+     * its configuration in metadata_props, else the plain recurrent stack {@link #read} recognises.
+     */
+    public static ModelFile.Contents readModel(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        OnnxModel m = OnnxReader.read(file);
+        Map<String, String> meta;
+        try {
+            meta = metadataProps(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException(file, "not a readable ONNX model (" + e.getMessage() + ")", e);
+        }
+        try {
+            if (!"gru4j".equals(meta.get("format"))) return ModelFile.Contents.of(recurrent(m));
+            ModelFile.Contents c = ModelFile.build(file, meta);
+            RecurrentConfig cf = c.recurrentConfig();
+            if (cf.cell() == CellKind.GRU && !cf.zKeepsState()) {
+                throw new IllegalArgumentException("metadata says z_keeps_state=false; gru4j writes ONNX weights with z keeping the state");
+            }
+            Map<String, Value> inits = new HashMap<>();
+            for (TensorProto t : m.graph().initializers()) inits.put(t.name(), TensorData.decode(t, m.dir(), "initializer '" + t.name() + "'"));
+            String prefix = c.sequence() != null ? "rnn." : "";
+            Map<String, Tensor> sd = new LinkedHashMap<>();
+            for (String name : List.of("embedding.weight", "head.weight", "head.bias")) {
+                Value v = inits.get(name);
+                if (v != null && c.sequence() != null) sd.put(name, new Tensor(v.shape(), v.floats()));
+            }
+            final int L = cf.layers(), D = cf.directions(), H = cf.hidden(), G = cf.gateRows();
+            int[] order = order(cf.cell().gates);
+            for (int l = 0; l < L; l++) {
+                int in = cf.layerInput(l);
+                Value w = initializer(inits, "l" + l + ".W", D, G, in), r = initializer(inits, "l" + l + ".R", D, G, H);
+                Value b = cf.bias() ? initializer(inits, "l" + l + ".B", D, 2 * G) : null;
+                for (int d = 0; d < D; d++) {
+                    String sfx = "_l" + l + (d == 1 ? "_reverse" : "");
+                    sd.put(prefix + "weight_ih" + sfx, new Tensor(new int[]{G, in}, RecurrentOp.reorder(w.floats(), d * G * in, in, order, H)));
+                    sd.put(prefix + "weight_hh" + sfx, new Tensor(new int[]{G, H}, RecurrentOp.reorder(r.floats(), d * G * H, H, order, H)));
+                    if (b != null) {
+                        sd.put(prefix + "bias_ih" + sfx, new Tensor(new int[]{G}, RecurrentOp.reorder(b.floats(), d * 2 * G, 1, order, H)));
+                        sd.put(prefix + "bias_hh" + sfx, new Tensor(new int[]{G}, RecurrentOp.reorder(b.floats(), d * 2 * G + G, 1, order, H)));
+                    }
+                }
+            }
+            ModelFile.loadChecked(file, c, sd);
+            return c;
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, e.getMessage(), e);
+        }
+    }
+
+    private static Value initializer(Map<String, Value> inits, String name, int... shape) {
+        Value v = inits.get(name);
+        if (v == null) throw new IllegalArgumentException("initializer '" + name + "' is missing");
+        if (!v.isFloat() || !Arrays.equals(v.shape(), shape)) {
+            throw new IllegalArgumentException("initializer '" + name + "' is " + v.describe() + ", expected float " + Arrays.toString(shape));
+        }
+        return v;
+    }
+
+    /** ModelProto.metadata_props (field 14: StringStringEntryProto key 1, value 2), which OnnxReader skips. */
+    static Map<String, String> metadataProps(byte[] bytes) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setSizeLimit(Integer.MAX_VALUE);
+        for (int tag; (tag = in.readTag()) != 0; ) {
+            if (WireFormat.getTagFieldNumber(tag) != 14 || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                in.skipField(tag);
+                continue;
+            }
+            CodedInputStream e = CodedInputStream.newInstance(in.readByteArray());
+            String k = "", v = "";
+            for (int t; (t = e.readTag()) != 0; ) {
+                switch (WireFormat.getTagFieldNumber(t)) {
+                    case 1 -> k = e.readString();
+                    case 2 -> v = e.readString();
+                    default -> e.skipField(t);
+                }
+            }
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    /** PyTorch's gate blocks from ONNX's: block k of the result is block order[k] of ONNX's. */
+    private static int[] order(int gates) {
+        return switch (gates) {
+            case 3 -> new int[]{1, 0, 2};      // PyTorch r, z, n  ←  ONNX z, r, h
+            case 4 -> new int[]{0, 2, 3, 1};   // PyTorch i, f, g, o  ←  ONNX i, o, f, c
+            default -> new int[]{0};
+        };
     }
 
     private record Layer(Node node, RecurrentOp op, int input) {}
@@ -144,11 +241,7 @@ public final class OnnxImport {
         CellKind cell = op0.cell;
         RecurrentConfig cf = new RecurrentConfig(cell, layers.get(0).input, H, L, D == 2, bias,
                 cell != CellKind.GRU || op0.linearBeforeReset, true);
-        int[] order = switch (op0.gates) {
-            case 3 -> new int[]{1, 0, 2};      // PyTorch r, z, n  ←  ONNX z, r, h
-            case 4 -> new int[]{0, 2, 3, 1};   // PyTorch i, f, g, o  ←  ONNX i, o, f, c
-            default -> new int[]{0};
-        };
+        int[] order = order(op0.gates);
         Map<String, Tensor> sd = new LinkedHashMap<>();
         for (int l = 0; l < L; l++) {
             Layer ly = layers.get(l);
