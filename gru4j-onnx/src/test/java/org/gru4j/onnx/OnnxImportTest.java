@@ -88,9 +88,9 @@ class OnnxImportTest {
     }
 
     @Test
-    void sequenceModelsRoundTripThroughOnnx() throws IOException {
+    void sequenceModelsRoundTripThroughOnnx() throws Exception {
         int n = 0;
-        double worstGraph = 0, worstImport = 0;
+        double worstGraph = 0, worstImport = 0, worstOrt = 0;
         for (CellKind cell : CellKind.values()) {
             List<SequenceModelConfig> configs = new ArrayList<>(List.of(
                     SequenceModelConfig.seqToSeq(cell, 3, 4, 2, 2),
@@ -125,6 +125,11 @@ class OnnxImportTest {
                 assertArrayEquals(want.logits().shape, outs.get(0).shape(), cf.describe());
                 double dg = Math.max(maxDiff(want.logits().data, outs.get(0).floats()), maxDiff(want.hn().data, outs.get(1).floats()));
                 assertTrue(dg <= 1e-5, cf.describe() + ": the exported graph differs by " + dg);
+                // and so does ONNX Runtime
+                List<Value> ort = new ArrayList<>(OrtPeer.run(f, feeds).values());
+                double dr = Math.max(maxDiff(want.logits().data, ort.get(0).floats()), maxDiff(want.hn().data, ort.get(1).floats()));
+                assertTrue(dr <= 1e-5, cf.describe() + ": ONNX Runtime differs by " + dr);
+                worstOrt = Math.max(worstOrt, dr);
                 // and reads back as the same model
                 ModelFile.Contents c = OnnxImport.readModel(f);
                 RecurrentConfig r = cf.recurrent();
@@ -137,7 +142,8 @@ class OnnxImportTest {
                 n++;
             }
         }
-        System.out.printf("SequenceModel → ONNX: %d configurations, graph vs model %.3g, imported vs model %.3g%n", n, worstGraph, worstImport);
+        System.out.printf("SequenceModel → ONNX: %d configurations, graph vs model %.3g, ONNX Runtime vs model %.3g, imported vs model %.3g%n",
+                n, worstGraph, worstOrt, worstImport);
     }
 
     @Test
