@@ -73,10 +73,12 @@ final class InspectCommand implements Callable<Integer> {
             o.println("operators:    " + m.graph().nodes().size() + " nodes: " + String.join(" ", opList));
             architecture(o, model, why);
             o.println("initializers:");
+            int width = 0;
+            for (OnnxModel.TensorProto t : m.graph().initializers()) width = Math.max(width, t.name().length());
             for (OnnxModel.TensorProto t : m.graph().initializers()) {
                 long n = 1;
                 for (long d : t.dims()) n *= d;
-                o.println("  " + t.name() + "  " + Arrays.toString(t.dims()));
+                o.println("  " + pad(t.name(), width) + "  " + Arrays.toString(t.dims()));
                 count += n;
                 tensors++;
             }
@@ -93,8 +95,10 @@ final class InspectCommand implements Callable<Integer> {
             }
             architecture(o, model, why);
             o.println("tensors:");
+            int width = 0;
+            for (String name : all.keySet()) width = Math.max(width, name.length());
             for (Map.Entry<String, Tensor> e : all.entrySet()) {
-                o.println("  " + e.getKey() + "  " + e.getValue().shapeString());
+                o.println("  " + pad(e.getKey(), width) + "  " + e.getValue().shapeString());
                 count += e.getValue().size();
                 tensors++;
             }
@@ -105,6 +109,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         o.println("parameters=" + count + " tensors=" + tensors);
         return 0;
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(width - s.length());
     }
 
     private static void architecture(PrintStream o, ModelFile.Contents c, String why) {
