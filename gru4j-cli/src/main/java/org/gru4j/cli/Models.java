@@ -33,6 +33,7 @@ final class Models {
         } else if (name.endsWith(".safetensors")) {
             tensors = Safetensors.read(file).tensors();
         } else if (name.endsWith(".gru4j")) {
+            if (prefix != null) throw new IllegalArgumentException("--prefix does not apply to a .gru4j file (" + file.getFileName() + ")");
             ModelFile.Contents c = ModelFile.load(file);
             if (c.recurrent() == null) {
                 throw new IllegalArgumentException(file + ": holds a sequence model (" + c.describe() + "); run takes a recurrent module");

@@ -211,6 +211,44 @@ class ModelFileTest {
         assertNull(ModelFile.load(f).training());
     }
 
+    /** 10 training steps straight == 5 steps, saved as .gru4j with the trainer's checkpoint, loaded, resumed, 5 more. */
+    @Test
+    void aTrainerResumesFromTheFileBitForBit() throws IOException {
+        SequenceModelConfig cf = SequenceModelConfig.seqToSeq(CellKind.GRU, 2, 5, 2, 1).withDropout(0.2);
+        List<org.gru4j.train.Example> data = new ArrayList<>();
+        Random r = new Random(3);
+        for (int i = 0; i < 12; i++) {
+            Tensor x = Tensor.zeros(4, 2), y = Tensor.zeros(4, 1);
+            for (int k = 0; k < 8; k++) x.data[k] = (float) r.nextGaussian();
+            for (int t = 0; t < 4; t++) y.data[t] = x.data[2 * t] - x.data[2 * t + 1];
+            data.add(new org.gru4j.train.Example(x, y));
+        }
+        org.gru4j.train.TrainConfig tc = org.gru4j.train.TrainConfig.defaults(0.01).withBatchSize(3).withSeed(5);
+        java.util.function.Supplier<SequenceModel> fresh = () -> {
+            SequenceModel m = new SequenceModel(cf);
+            randomize(m.params, 11);
+            return m;
+        };
+        SequenceModel a = fresh.get();
+        new org.gru4j.train.Trainer(a, org.gru4j.train.Adam.adamW(a.parameterCount()), new org.gru4j.train.MeanSquaredError(),
+                tc.withMaxSteps(10), null).fit(data);
+
+        SequenceModel b = fresh.get();
+        org.gru4j.train.Trainer first = new org.gru4j.train.Trainer(b, org.gru4j.train.Adam.adamW(b.parameterCount()),
+                new org.gru4j.train.MeanSquaredError(), tc.withMaxSteps(5), null);
+        first.fit(data);
+        Path f = tmp.resolve("run.gru4j");
+        ModelFile.save(f, b, first.checkpoint());
+
+        ModelFile.Contents c = ModelFile.load(f);
+        org.gru4j.train.Trainer second = new org.gru4j.train.Trainer(c.sequence(), org.gru4j.train.Adam.adamW(c.sequence().parameterCount()),
+                new org.gru4j.train.MeanSquaredError(), tc.withMaxSteps(10), null);
+        second.resume(c.training());
+        assertEquals(10, second.fit(data).steps());
+        assertSameBits(a.params, c.sequence().params);
+        assertTrue(!java.util.Arrays.equals(a.params, b.params), "5 steps differ from 10 (the test can fail)");
+    }
+
     /** Writes the .gru4j of a small GRU, then lets the edit change its tensors and metadata. */
     private Path edited(java.util.function.BiConsumer<Map<String, Tensor>, Map<String, String>> edit) throws IOException {
         Recurrent m = new Recurrent(RecurrentConfig.pytorch(CellKind.GRU, 3, 4, 1, false, true));
