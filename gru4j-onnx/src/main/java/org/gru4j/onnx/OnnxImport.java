@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * Reads an ONNX graph that is a plain recurrent stack back into a {@link Recurrent} (its parameters, not the graph):
  * <pre>
- * layer 0      X (a graph input) → GRU | LSTM | RNN node, weights W, R [, B] constant (initializers or Constant nodes)
+ * layer 0      X (a graph input, or its Transpose(1,0,2) in a batch-first export) → GRU | LSTM | RNN node, weights
+ *              W, R [, B] constant (initializers or Constant nodes)
  * layer l &gt; 0  X = Reshape(Transpose(Y_{l−1}, perm 0,2,1,3), [0,0,−1])    (or Squeeze(Y_{l−1}, axis 1) for one direction)
  * initial_h    absent, the graph input itself (one layer), or Slice(graph input, l·D, (l+1)·D, axis 0); likewise initial_c
  * elsewhere    only nodes that move values around (Transpose, Reshape, Squeeze, Unsqueeze, Concat, Slice, Identity,
@@ -291,7 +292,11 @@ public final class OnnxImport {
         List<Node> path = new ArrayList<>();
         while (true) {
             if (graphInputs.contains(x)) {
-                if (!path.isEmpty()) throw new IllegalArgumentException(w + ": X is computed from graph input '" + x + "' by "
+                // a batch-first export reads X (batch,steps,I) through Transpose(1,0,2): the parameters are the same
+                boolean batchFirst = path.size() == 1 && path.get(0).opType().equals("Transpose")
+                        && Arrays.equals(Attributes.ints(path.get(0), "perm"), new long[]{1, 0, 2});
+                if (batchFirst) used.add(path.get(0));
+                else if (!path.isEmpty()) throw new IllegalArgumentException(w + ": X is computed from graph input '" + x + "' by "
                         + where.get(path.get(0)) + ": gru4j converts a stack that reads the input as it is");
                 return null;
             }
@@ -338,7 +343,7 @@ public final class OnnxImport {
         } else {
             Node p = producer.get(s);
             if (p == null) throw new IllegalArgumentException(w + ": " + what + " ('" + s + "') is no graph input and no node output");
-            if (!p.opType().equals("Slice") || p.inputs().size() < 3 || !graphInputs.contains(input(p, 0))) {
+            if (!p.opType().equals("Slice") || !graphInputs.contains(input(p, 0))) {
                 // computed without reading the data (exporters build zeros of X's shape): checked to be zero later
                 Set<Node> ancestors = new HashSet<>();
                 List<String> todo = new ArrayList<>(List.of(s));
@@ -359,9 +364,17 @@ public final class OnnxImport {
                 zeroStates.add(s);
                 return before;
             }
-            long[] starts = ints(consts, input(p, 1)), ends = ints(consts, input(p, 2));
-            long[] axes = input(p, 3).isEmpty() ? new long[]{0} : ints(consts, input(p, 3));
-            long[] steps = input(p, 4).isEmpty() ? new long[]{1} : ints(consts, input(p, 4));
+            long[] starts, ends, axes, steps = new long[]{1};
+            if (Attributes.has(p, "starts")) {   // opset < 10: attributes
+                starts = Attributes.ints(p, "starts");
+                ends = Attributes.ints(p, "ends");
+                axes = Attributes.has(p, "axes") ? Attributes.ints(p, "axes") : new long[]{0};
+            } else {
+                starts = ints(consts, input(p, 1));
+                ends = ints(consts, input(p, 2));
+                axes = input(p, 3).isEmpty() ? new long[]{0} : ints(consts, input(p, 3));
+                if (!input(p, 4).isEmpty()) steps = ints(consts, input(p, 4));
+            }
             if (!Arrays.equals(starts, new long[]{(long) l * D}) || !Arrays.equals(ends, new long[]{(long) (l + 1) * D})
                     || !Arrays.equals(axes, new long[]{0}) || !Arrays.equals(steps, new long[]{1})) {
                 throw new IllegalArgumentException(w + ": " + what + " is " + where.get(p) + " of rows " + Arrays.toString(starts) + ".."

@@ -178,10 +178,12 @@ class OnnxImportTest {
                 if (v.rank() == 3 && (name.contains("c") && r.config.cell() == CellKind.LSTM && h0 != null)) c0 = v;
                 else if (v.rank() == 3) h0 = v;
             }
+            boolean batchFirst = base.contains("_bf");
+            if (batchFirst) x = swap01(x);
             Recurrent.Output o = r.forward(x, null, h0, c0);
             List<Value> outs = new ArrayList<>(out.values());
             int D = r.config.directions(), H = r.config.hidden(), T = x.dim(0), B = x.dim(1);
-            float[] y = outs.get(0).floats();
+            float[] y = batchFirst ? swap01(outs.get(0).toTensor("y")).data : outs.get(0).floats();
             if (outs.get(0).rank() == 4) {   // (T,D,B,H) → (T,B,D·H)
                 float[] f2 = new float[y.length];
                 for (int s = 0; s < T; s++) for (int d = 0; d < D; d++) for (int b = 0; b < B; b++)
@@ -195,12 +197,20 @@ class OnnxImportTest {
         System.out.println("ONNX fixtures converted: " + converted);
         refused.forEach((k, v) -> System.out.println("  refused " + k + ": " + v));
         for (String must : List.of("torch_gru_L2_h0_op14", "torch_gru_L3_nobias_h0_op11_dyn", "torch_lstm_L2_bi_h0_op11",
-                "torch_rnn_tanh_L2_bi_op17_dyn", "torch_rnn_relu_L1_bi_h0_op14", "helper_gru_lbr0", "helper_gru_lbr0_bi_nobias")) {
+                "torch_rnn_tanh_L2_bi_op17_dyn", "torch_rnn_relu_L1_bi_h0_op14", "torch_lstm_L3_h0_bf_op14", "torch_gru_L2_bi_h0_bf_op9", "torch_gru_L1_op9", "helper_gru_lbr0", "helper_gru_lbr0_bi_nobias")) {
             assertTrue(converted.contains(must), must + " was refused: " + refused.get(must));
         }
         for (String never : List.of("helper_gru_clip", "helper_lstm_input_forget", "helper_gru_lbr1_reverse", "torch_gru_head_op13")) {
             assertFalse(converted.contains(never), never + " should not convert");
         }
+    }
+
+    /** (A,B,C) → (B,A,C). */
+    static Tensor swap01(Tensor t) {
+        int a = t.dim(0), b = t.dim(1), c = t.dim(2);
+        Tensor o = Tensor.zeros(b, a, c);
+        for (int i = 0; i < a; i++) for (int j = 0; j < b; j++) System.arraycopy(t.data, (i * b + j) * c, o.data, (j * a + i) * c, c);
+        return o;
     }
 
     @Test
