@@ -106,9 +106,14 @@ public final class ModelFile {
     /** Writes the model (and its training state when {@code c.training()} is set) atomically. */
     public static void save(Path file, Contents c) throws IOException {
         Map<String, Tensor> tensors = c.stateDict();
-        Map<String, String> meta = metadata(c);
-        meta.put("format", FORMAT);
+        Map<String, String> meta = metadata(c, FORMAT);
         if (c.training() != null) {
+            for (Map.Entry<String, float[]> e : c.training().optimizer().entrySet()) {
+                if (e.getValue().length != c.params().length) {
+                    throw new IllegalArgumentException("optimizer state '" + e.getKey() + "' holds " + e.getValue().length
+                            + " values, the model has " + c.params().length + " parameters: not this model's training state");
+                }
+            }
             for (Map.Entry<String, Tensor> e : c.training().tensors().entrySet()) {
                 // the checkpoint's parameters are the model's: written once, under the model's names
                 if (!tensors.containsKey(e.getKey())) tensors.put(e.getKey(), e.getValue());
@@ -181,10 +186,10 @@ public final class ModelFile {
         c.load(tensors);
     }
 
-    /** The configuration as metadata fields, in the order a reader sees them ('format' left empty for the caller). */
-    public static Map<String, String> metadata(Contents c) {
+    /** The configuration as metadata fields, in the order a reader sees them, under the given 'format'. */
+    public static Map<String, String> metadata(Contents c, String format) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("format", "");   // first; the caller fills it in
+        m.put("format", format);
         m.put("format_version", Integer.toString(VERSION));
         m.put("model", c.recurrent() != null ? "recurrent" : "sequence");
         RecurrentConfig r = c.recurrentConfig();

@@ -66,8 +66,7 @@ public final class TorchSafetensors {
     /** Writes the model's PyTorch state_dict (converted as {@link #toPytorch} says) with its config in the metadata. */
     public static void write(Path file, ModelFile.Contents c) throws IOException {
         ModelFile.Contents p = toPytorch(c);
-        Map<String, String> meta = ModelFile.metadata(p);
-        meta.put("format", "pt");
+        Map<String, String> meta = ModelFile.metadata(p, "pt");
         Safetensors.write(file, p.stateDict(), meta);
     }
 
@@ -79,6 +78,7 @@ public final class TorchSafetensors {
      */
     public static ModelFile.Contents read(Path file, String prefix, boolean relu) throws IOException {
         Safetensors.Contents st = Safetensors.read(file);
+        if (ModelFile.FORMAT.equals(st.metadata().get("format")) && prefix == null) return ModelFile.load(file);   // a .gru4j renamed
         if (st.metadata().containsKey("format_version") && st.metadata().containsKey("model") && prefix == null) {
             ModelFile.Contents c = ModelFile.build(file, st.metadata());
             ModelFile.loadChecked(file, c, st.tensors());

@@ -206,6 +206,11 @@ class ModelFileTest {
         assertEquals(100, got.examples());
         assertEquals(ck.model(), got.model());
         assertEquals(ck.optimizerName(), got.optimizerName());
+        // another model's training state is refused when saving
+        Checkpoint other = new Checkpoint(m.stateDict(), Map.of("exp_avg", new float[P + 1]), 1, 1, 0, 0, 0, 0, 0, null, null, null,
+                "", "", 0, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.save(tmp.resolve("o.gru4j"), m, other));
+        assertTrue(e.getMessage().contains("optimizer state 'exp_avg' holds " + (P + 1)), e.getMessage());
         // without training state the same model loads with none
         ModelFile.save(f, m);
         assertNull(ModelFile.load(f).training());

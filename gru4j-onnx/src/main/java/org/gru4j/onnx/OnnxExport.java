@@ -113,8 +113,7 @@ public final class OnnxExport {
         }
         states(cf, in, true);
         states(cf, out, false);
-        Map<String, String> meta = ModelFile.metadata(ModelFile.Contents.of(m));
-        meta.put("format", "gru4j");
+        Map<String, String> meta = ModelFile.metadata(ModelFile.Contents.of(m), "gru4j");
         meta.put("z_keeps_state", "true");
         meta.remove("describe");
         return modelProto("gru4j_sequence_" + cf.cell().id(), nodes, inits, in, out, meta);
