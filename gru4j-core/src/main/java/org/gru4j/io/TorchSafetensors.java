@@ -10,7 +10,6 @@ import org.gru4j.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
