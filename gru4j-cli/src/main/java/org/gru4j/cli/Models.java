@@ -1,5 +1,6 @@
 package org.gru4j.cli;
 
+import org.gru4j.io.ModelFile;
 import org.gru4j.io.Safetensors;
 import org.gru4j.io.TorchCheckpoint;
 import org.gru4j.nn.Recurrent;
@@ -31,8 +32,15 @@ final class Models {
             tensors = TorchCheckpoint.read(file);
         } else if (name.endsWith(".safetensors")) {
             tensors = Safetensors.read(file).tensors();
+        } else if (name.endsWith(".gru4j")) {
+            if (prefix != null) throw new IllegalArgumentException("--prefix does not apply to a .gru4j file (" + file.getFileName() + ")");
+            ModelFile.Contents c = ModelFile.load(file);
+            if (c.recurrent() == null) {
+                throw new IllegalArgumentException(file + ": holds a sequence model (" + c.describe() + "); run takes a recurrent module");
+            }
+            return c.recurrent();
         } else {
-            throw new IllegalArgumentException(file + ": unknown model format (expected .pt, .pth, .safetensors or .onnx)");
+            throw new IllegalArgumentException(file + ": unknown model format (expected .pt, .pth, .safetensors, .gru4j or .onnx)");
         }
         try {
             return StateDict.toRecurrent(tensors, prefix, relu);

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 "X is float32 (T,B,I), or (B,T,I) with --batch-first. Y is the last layer's output (T,B,D*H) "
                         + "or (B,T,D*H); HN the final hidden states (L*D,B,H), as PyTorch returns them."})
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model: .pt, .pth (torch.save of a state_dict), .safetensors or .onnx")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model: .pt, .pth (torch.save of a state_dict), .safetensors, .gru4j or .onnx")
     Path model;
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "input sequence, float32")
     Path input;

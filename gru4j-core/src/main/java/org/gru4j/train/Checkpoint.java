@@ -30,6 +30,11 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
     static final String FORMAT = "gru4j-train-checkpoint";
 
     public void write(Path file) throws IOException {
+        Safetensors.write(file, tensors(), metadata());
+    }
+
+    /** The tensors as the file holds them (a native model file, org.gru4j.io.ModelFile, embeds them too). */
+    public Map<String, Tensor> tensors() {
         Map<String, Tensor> t = new LinkedHashMap<>(params);
         for (Map.Entry<String, float[]> e : optimizer.entrySet()) {
             t.put("optimizer." + e.getKey(), new Tensor(new int[]{e.getValue().length}, e.getValue().clone()));
@@ -37,6 +42,11 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
         if (bestParams != null) t.put("best.params", new Tensor(new int[]{bestParams.length}, bestParams));
         if (carryH != null) t.put("carry.h", carryH);
         if (carryC != null) t.put("carry.c", carryC);
+        return t;
+    }
+
+    /** The metadata as the file holds it. */
+    public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("model", model);
@@ -50,12 +60,16 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
         m.put("bad_epochs", Integer.toString(badEpochs));
         m.put("seed", Long.toString(seed));
         m.put("examples", Integer.toString(examples));
-        Safetensors.write(file, t, m);
+        return m;
     }
 
     public static Checkpoint read(Path file) throws IOException {
         Safetensors.Contents c = Safetensors.read(file);
-        Map<String, String> m = c.metadata();
+        return of(file, c.tensors(), c.metadata());
+    }
+
+    /** A checkpoint from the tensors and metadata {@link #tensors} and {@link #metadata} gave; file is for messages. */
+    public static Checkpoint of(Path file, Map<String, Tensor> tensors, Map<String, String> m) throws ModelFormatException {
         if (!FORMAT.equals(m.get("format"))) {
             throw new ModelFormatException(file, "not a training checkpoint (metadata format is " + m.get("format") + ", expected " + FORMAT + ")");
         }
@@ -63,7 +77,7 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
         Map<String, float[]> opt = new LinkedHashMap<>();
         float[] best = null;
         Tensor h = null, cc = null;
-        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String k = e.getKey();
             if (k.startsWith("optimizer.")) opt.put(k.substring("optimizer.".length()), e.getValue().data);
             else if (k.equals("best.params")) best = e.getValue().data;

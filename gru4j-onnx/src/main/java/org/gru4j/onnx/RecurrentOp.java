@@ -227,7 +227,7 @@ final class RecurrentOp {
     }
 
     /** Gate blocks of H rows of width cols, starting at off, in the order given (block k of the result = order[k]). */
-    private static float[] reorder(float[] src, int off, int cols, int[] order, int H) {
+    static float[] reorder(float[] src, int off, int cols, int[] order, int H) {
         int block = H * cols;
         float[] out = new float[order.length * block];
         for (int k = 0; k < order.length; k++) System.arraycopy(src, off + order[k] * block, out, k * block, block);

@@ -1,0 +1,64 @@
+package org.gru4j.cli;
+
+import org.gru4j.io.ModelFile;
+import org.gru4j.nn.CellKind;
+import org.gru4j.nn.RecurrentConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code gru4j convert IN OUT}: a model from one file format to another, chosen by the extensions (see {@link Format}).
+ * What a format cannot express is converted exactly where that is possible (the GRU update convention, for
+ * .safetensors: z' = 1 − z by negating the update gate) and refused otherwise (a reset-before GRU as .safetensors).
+ * The output is written atomically. Last line: {@code parameters=N tensors=K}.
+ */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Convert a model between .pt/.pth (read only), .safetensors (PyTorch names), .gru4j and .onnx, by extension.",
+                "The output is written atomically: a failure leaves no file."})
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "model to read: .pt, .pth, .safetensors, .gru4j or .onnx")
+    Path in;
+    @Parameters(index = "1", paramLabel = "OUT", description = "model to write: .safetensors, .gru4j or .onnx")
+    Path out;
+    @Option(names = "--nonlinearity", defaultValue = "tanh", paramLabel = "tanh|relu",
+            description = "for a plain RNN read from a state_dict, which does not record it; default ${DEFAULT-VALUE}")
+    String nonlinearity;
+    @Option(names = "--prefix", paramLabel = "KEY", description = "key prefix of the recurrent module in a .pt/.safetensors holding several (e.g. encoder.rnn.)")
+    String prefix;
+    @Option(names = "--drop-training", description = "leave a .gru4j's training state (optimizer moments, step) out of the output")
+    boolean dropTraining;
+
+    @Override
+    public Integer call() throws IOException {
+        Format from = Format.of(in), to = Format.of(out);
+        if (to == Format.TORCH) to.write(out, null);   // refuses, explaining why
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException(out + ": IN and OUT are the same file");
+        }
+        if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
+            throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
+        }
+        if (prefix != null && from != Format.TORCH && from != Format.SAFETENSORS) {
+            throw new IllegalArgumentException("--prefix applies to a .pt/.pth/.safetensors state_dict, not to " + in.getFileName());
+        }
+        ModelFile.Contents c = from.read(in, prefix, nonlinearity.equals("relu"));
+        String note = "";
+        if (c.training() != null && (dropTraining || to != Format.GRU4J)) {
+            if (!dropTraining) note += "; training state left out (only .gru4j holds it)";
+            c = new ModelFile.Contents(c.recurrent(), c.sequence(), null);
+        }
+        RecurrentConfig r = c.recurrentConfig();
+        if (r.cell() == CellKind.GRU && !r.zKeepsState() && to != Format.GRU4J) {
+            note += "; update gate negated to the z-keeps-state convention (exact)";
+        }
+        to.write(out, c);
+        System.out.println("convert: " + in + " (" + from.label + ") → " + out + " (" + to.label + "): " + c.describe() + note);
+        System.out.println("parameters=" + c.params().length + " tensors=" + c.parameters().size());
+        return 0;
+    }
+}
