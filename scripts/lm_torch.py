@@ -32,6 +32,9 @@ if os.environ.get("LM_TORCH_ENV") != "1":
         env["LD_LIBRARY_PATH"] = OPENBLAS + ":" + os.environ.get("LD_LIBRARY_PATH", "")
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
+import torch  # noqa: E402  (after the environment is set)
+import torch.nn as nn  # noqa: E402
+
 
 class CharLM(nn.Module):
     def __init__(self, cell, vocab, embedding, hidden, layers):
