@@ -85,13 +85,14 @@ final class LmTrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = capMinutes > 0 ? start + (long) (capMinutes * 60e9) : Long.MAX_VALUE;
         CharModel lm;
-        try (Bar bar = new Bar(capEpochs > 0, deadline)) {
+        Bar bar = new Bar(capEpochs > 0, deadline);
+        try (bar) {
             lm = CharModel.train(content, o, bar);
         }
         double secs = (System.nanoTime() - start) / 1e9;
         lm.save(model);
-        System.out.printf(Locale.ROOT, "%s, %d characters (vocabulary %d), %d parameters; %.1f s; model written to %s%n",
-                lm.network.config.describe(), n, lm.vocabulary.size(), lm.network.parameterCount(), secs, model);
+        System.out.printf(Locale.ROOT, "%s, %d characters (vocabulary %d), %d parameters; %d steps (epoch %d); %.1f s with evaluation; model written to %s%n",
+                lm.network.config.describe(), n, lm.vocabulary.size(), lm.network.parameterCount(), bar.steps, bar.epoch, secs, model);
         System.out.printf(Locale.ROOT, "val_bpc=%.4f%n", lm.validationBpc);
         return 0;
     }
@@ -110,6 +111,8 @@ final class LmTrainCommand implements Callable<Integer> {
         private final boolean epochCapped;
         private final long deadline;
         private volatile double rate;
+        long steps;
+        int epoch;
 
         Bar(boolean epochCapped, long deadline) {
             this.epochCapped = epochCapped;
@@ -131,6 +134,8 @@ final class LmTrainCommand implements Callable<Integer> {
         @Override
         public void report(Event e) {
             if (e.stepsPerSecond() > 0) rate = e.stepsPerSecond();
+            steps = e.step();
+            epoch = e.epoch();
             if (Double.isNaN(e.loss()) && e.message() != null && e.message().equals("done")) {   // the closing report: no new steps
                 bar.stepTo(e.step());
                 return;
