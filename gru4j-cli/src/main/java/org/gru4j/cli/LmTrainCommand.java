@@ -53,6 +53,9 @@ final class LmTrainCommand implements Callable<Integer> {
     double clip;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed of the initial weights; default ${DEFAULT-VALUE}")
     long seed;
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "network replicas trained in parallel on shares of the batch (0: one per processor); default ${DEFAULT-VALUE}")
+    int threads;
 
     @Override
     public Integer call() throws IOException {
@@ -68,6 +71,7 @@ final class LmTrainCommand implements Callable<Integer> {
                 {"--seq-len", "" + seqLen}, {"--batch", "" + batch}}) {
             if (Integer.parseInt(f[1]) < 1) throw new IllegalArgumentException(f[0] + " must be ≥ 1, got " + f[1]);
         }
+        if (threads < 0) throw new IllegalArgumentException("--threads must be ≥ 0, got " + threads);
         if (!(lr > 0 && Double.isFinite(lr))) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (!(clip >= 0 && Double.isFinite(clip))) throw new IllegalArgumentException("--clip must be ≥ 0, got " + clip);
         checkWritable(model);
@@ -80,7 +84,7 @@ final class LmTrainCommand implements Callable<Integer> {
         }
         int capEpochs = epochs != null ? epochs : 0;
         double capMinutes = minutes != null ? minutes : epochs == null ? 2 : 0;
-        CharTrainOptions o = new CharTrainOptions(kind, hidden, layers, embedding, seqLen, batch, capEpochs, capMinutes, lr, clip, seed, 0.1);
+        CharTrainOptions o = new CharTrainOptions(kind, hidden, layers, embedding, seqLen, batch, capEpochs, capMinutes, lr, clip, seed, 0.1, threads);
 
         long start = System.nanoTime();
         long deadline = capMinutes > 0 ? start + (long) (capMinutes * 60e9) : Long.MAX_VALUE;

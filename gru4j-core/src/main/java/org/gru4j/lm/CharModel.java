@@ -5,18 +5,12 @@ import org.gru4j.model.SequenceModelConfig;
 import org.gru4j.tensor.Tensor;
 import org.gru4j.train.Adam;
 import org.gru4j.train.Clipping;
-import org.gru4j.train.CrossEntropy;
-import org.gru4j.train.Example;
 import org.gru4j.train.Init;
 import org.gru4j.train.Progress;
 import org.gru4j.train.Rng;
-import org.gru4j.train.TrainConfig;
-import org.gru4j.train.Trainer;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -32,7 +26,8 @@ import java.util.function.IntConsumer;
  * <p>Training. The last {@code heldOut} fraction of the text (10%) is held out. The rest, as (input, next character)
  * pairs, is cut into B contiguous stretches of equal length (the remainder, under B characters, is dropped), one per
  * batch lane; each epoch walks the lanes in chunks of {@code seqLen} steps, carrying the state from one chunk to the
- * next (truncated BPTT), with Adam and clipping by global norm, through the library's {@link Trainer}.
+ * next (truncated BPTT), with Adam and clipping by global norm ({@link CharTrainer}: the lanes split over one network
+ * replica per thread).
  *
  * <p>Bits per character of a text x₀…x_N (what {@link #bitsPerChar} and the validation figure measure):
  * <pre>
@@ -76,27 +71,16 @@ public final class CharModel {
         }
         // B lanes of the nTrain − 1 (input, target) pairs
         int pairs = nTrain - 1, lanes = Math.min(o.batch(), pairs), len = pairs / lanes;
-        List<Example> stretches = new ArrayList<>();
-        for (int b = 0; b < lanes; b++) {
-            float[] x = new float[len], y = new float[len];
-            for (int t = 0; t < len; t++) {
-                x[t] = ids[b * len + t];
-                y[t] = ids[b * len + t + 1];
-            }
-            stretches.add(new Example(new Tensor(new int[]{len}, x), new Tensor(new int[]{len}, y)));
-        }
-        SequenceModel net = new SequenceModel(SequenceModelConfig.nextToken(o.cell(), vocab.size(), o.embedding(), o.hidden(), o.layers()));
+        int threads = o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
+        SequenceModelConfig cf = SequenceModelConfig.nextToken(o.cell(), vocab.size(), o.embedding(), o.hidden(), o.layers());
+        SequenceModel[] replicas = new SequenceModel[Math.max(1, Math.min(threads, lanes))];
+        for (int r = 0; r < replicas.length; r++) replicas[r] = new SequenceModel(cf);
+        SequenceModel net = replicas[0];
         Init.PYTORCH.apply(net, new Rng(o.seed()));
-        TrainConfig tc = TrainConfig.defaults(o.lr())
-                .withEpochs(o.epochs() > 0 ? o.epochs() : Integer.MAX_VALUE)
-                .withBatchSize(lanes)
-                .withBptt(o.seqLen())
-                .withClipping(o.clip() > 0 ? Clipping.byNorm(o.clip()) : Clipping.NONE)
-                .withSeed(o.seed())
-                .withReportEvery(5);
-        Trainer trainer = new Trainer(net, Adam.adam(net.parameterCount()), new CrossEntropy(CrossEntropy.IGNORE_INDEX), tc, progress);
-        if (o.minutes() > 0) trainer.stopAt(System.nanoTime() + (long) (o.minutes() * 60e9));
-        trainer.fit(stretches);
+        CharTrainer trainer = new CharTrainer(replicas, lanes, Adam.adam(net.parameterCount()),
+                o.clip() > 0 ? Clipping.byNorm(o.clip()) : Clipping.NONE, o.lr());
+        long deadline = o.minutes() > 0 ? System.nanoTime() + (long) (o.minutes() * 60e9) : Long.MAX_VALUE;
+        trainer.run(java.util.Arrays.copyOf(ids, nTrain), len, o.seqLen(), o.epochs(), deadline, progress);
         int[] val = java.util.Arrays.copyOfRange(ids, nTrain, n);
         double bpc = bitsPerChar(net, val, o.batch(), o.seqLen());
         return new CharModel(vocab, net, o.seqLen(), bpc);

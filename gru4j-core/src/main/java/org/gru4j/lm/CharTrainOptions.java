@@ -17,9 +17,10 @@ import org.gru4j.nn.CellKind;
  * @param clip          gradient clipping by global norm (0: none)
  * @param seed          seeds the initial weights
  * @param heldOut       fraction of the text, taken from its end, on which validation bits per character are measured
+ * @param threads       replicas trained in parallel, each on its share of the lanes (0: one per available processor)
  */
 public record CharTrainOptions(CellKind cell, int hidden, int layers, int embedding, int seqLen, int batch, int epochs,
-                               double minutes, double lr, double clip, long seed, double heldOut) {
+                               double minutes, double lr, double clip, long seed, double heldOut, int threads) {
 
     public CharTrainOptions {
         if (cell == null) throw new IllegalArgumentException("a cell is required");
@@ -34,6 +35,7 @@ public record CharTrainOptions(CellKind cell, int hidden, int layers, int embedd
         if (epochs == 0 && minutes == 0) throw new IllegalArgumentException("training needs a cap: epochs or minutes");
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
         if (!(clip >= 0)) throw new IllegalArgumentException("clip must be ≥ 0 (0: none), got " + clip);
+        if (threads < 0) throw new IllegalArgumentException("threads must be ≥ 0 (0: one per processor), got " + threads);
         if (!(heldOut > 0 && heldOut < 1)) throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + heldOut);
     }
 
@@ -41,37 +43,41 @@ public record CharTrainOptions(CellKind cell, int hidden, int layers, int embedd
         if (v < 1) throw new IllegalArgumentException(name + " must be ≥ 1, got " + v);
     }
 
-    /** GRU 256×1, embedding 64, seq-len 100, batch 32, Adam 2e-3, clip 1.0, 2 minutes, last 10% held out. */
+    /** GRU 256×1, embedding 64, seq-len 100, batch 32, Adam 2e-3, clip 1.0, 2 minutes, last 10% held out, a thread per processor. */
     public static CharTrainOptions defaults() {
-        return new CharTrainOptions(CellKind.GRU, 256, 1, 64, 100, 32, 0, 2, 2e-3, 1.0, 1, 0.1);
+        return new CharTrainOptions(CellKind.GRU, 256, 1, 64, 100, 32, 0, 2, 2e-3, 1.0, 1, 0.1, 0);
     }
 
     public CharTrainOptions withCell(CellKind c) {
-        return new CharTrainOptions(c, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut);
+        return new CharTrainOptions(c, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut, threads);
     }
 
     public CharTrainOptions withSize(int hidden, int layers, int embedding) {
-        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut);
+        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut, threads);
     }
 
     public CharTrainOptions withSeqLen(int t) {
-        return new CharTrainOptions(cell, hidden, layers, embedding, t, batch, epochs, minutes, lr, clip, seed, heldOut);
+        return new CharTrainOptions(cell, hidden, layers, embedding, t, batch, epochs, minutes, lr, clip, seed, heldOut, threads);
     }
 
     public CharTrainOptions withBatch(int b) {
-        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, b, epochs, minutes, lr, clip, seed, heldOut);
+        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, b, epochs, minutes, lr, clip, seed, heldOut, threads);
     }
 
     /** Caps: passes (0: none) and wall-clock minutes (0: none). */
     public CharTrainOptions withLimits(int epochs, double minutes) {
-        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut);
+        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut, threads);
     }
 
     public CharTrainOptions withOptimizer(double lr, double clip) {
-        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut);
+        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut, threads);
+    }
+
+    public CharTrainOptions withThreads(int n) {
+        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, seed, heldOut, n);
     }
 
     public CharTrainOptions withSeed(long s) {
-        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, s, heldOut);
+        return new CharTrainOptions(cell, hidden, layers, embedding, seqLen, batch, epochs, minutes, lr, clip, s, heldOut, threads);
     }
 }

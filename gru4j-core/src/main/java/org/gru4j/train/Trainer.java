@@ -42,8 +42,6 @@ public final class Trainer {
     private float[] bestParams;
     private Tensor carryH, carryC;
     private int examples = -1;                // how many examples fit was given (a resumed run must get as many)
-    private long deadline;                    // System.nanoTime() at which fit stops after the step in progress
-    private boolean hasDeadline;
 
     // reporting
     private double lastNorm = Double.NaN, lastLr = Double.NaN;
@@ -66,20 +64,6 @@ public final class Trainer {
             if (model.config.head() != Head.PER_STEP) throw new IllegalArgumentException("truncated BPTT needs a per-step head");
             if (model.config.recurrent().bidirectional()) throw new IllegalArgumentException("truncated BPTT cannot carry a bidirectional state");
         }
-    }
-
-    /**
-     * A wall-clock limit: {@link #fit} ends cleanly after the step during which System.nanoTime() passes
-     * {@code nanoTime} (reporting, and writing the configured checkpoint, as at a step limit).
-     */
-    public void stopAt(long nanoTime) {
-        deadline = nanoTime;
-        hasDeadline = true;
-    }
-
-    /** True when the wall-clock limit of {@link #stopAt} has passed. */
-    public boolean pastDeadline() {
-        return hasDeadline && System.nanoTime() - deadline >= 0;
     }
 
     /** Trains on the examples until the epochs, the step limit or early stopping end it. */
@@ -160,7 +144,7 @@ public final class Trainer {
     /** Reports and checkpoints as configured; true when the step limit is reached. */
     private boolean afterStep(long total) {
         if (step % config.reportEvery() == 0) report(total, epoch + 1, Double.NaN, null);
-        boolean last = (config.maxSteps() > 0 && step >= config.maxSteps()) || pastDeadline();
+        boolean last = config.maxSteps() > 0 && step >= config.maxSteps();
         if (config.checkpoint() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && !last) save(config.checkpoint());
         if (last) {
             if (step % config.reportEvery() != 0) report(total, epoch + 1, Double.NaN, null);
