@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /** {@code gru4j lm train}: a character model on a UTF-8 text; the last line is {@code val_bpc=<number>}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a character language model on a UTF-8 text and write it as .safetensors.",
-                "The last 10% of the text is held out; the bits per character on it are the last line: val_bpc=<number>.",
+                "The last 10%% of the text is held out; the bits per character on it are the last line: val_bpc=<number>.",
                 "Training walks --batch contiguous stretches of the rest in chunks of --seq-len characters, the state "
                         + "carried from chunk to chunk (truncated BPTT), with Adam and gradient clipping by global norm.",
                 "It stops at --epochs passes or after --minutes, whichever comes first (2 minutes when neither is given)."})
