@@ -54,7 +54,7 @@ final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed of the initial weights; default ${DEFAULT-VALUE}")
     long seed;
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "network replicas trained in parallel on shares of the batch (0: one per processor); default ${DEFAULT-VALUE}")
+            description = "network replicas trained in parallel on shares of the batch (0: one per processor, at least 4 lanes each); default ${DEFAULT-VALUE}")
     int threads;
 
     @Override

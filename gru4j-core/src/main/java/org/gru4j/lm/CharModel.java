@@ -71,7 +71,8 @@ public final class CharModel {
         }
         // B lanes of the nTrain − 1 (input, target) pairs
         int pairs = nTrain - 1, lanes = Math.min(o.batch(), pairs), len = pairs / lanes;
-        int threads = o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
+        // by default a replica per core, each with at least 4 lanes (fewer make its matrix products too thin to pay)
+        int threads = o.threads() > 0 ? o.threads() : Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, lanes / 4));
         SequenceModelConfig cf = SequenceModelConfig.nextToken(o.cell(), vocab.size(), o.embedding(), o.hidden(), o.layers());
         SequenceModel[] replicas = new SequenceModel[Math.max(1, Math.min(threads, lanes))];
         for (int r = 0; r < replicas.length; r++) replicas[r] = new SequenceModel(cf);

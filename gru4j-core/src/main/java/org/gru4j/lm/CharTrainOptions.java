@@ -17,7 +17,7 @@ import org.gru4j.nn.CellKind;
  * @param clip          gradient clipping by global norm (0: none)
  * @param seed          seeds the initial weights
  * @param heldOut       fraction of the text, taken from its end, on which validation bits per character are measured
- * @param threads       replicas trained in parallel, each on its share of the lanes (0: one per available processor)
+ * @param threads       replicas trained in parallel, each on its share of the lanes (0: one per available processor, each with at least 4 lanes)
  */
 public record CharTrainOptions(CellKind cell, int hidden, int layers, int embedding, int seqLen, int batch, int epochs,
                                double minutes, double lr, double clip, long seed, double heldOut, int threads) {
