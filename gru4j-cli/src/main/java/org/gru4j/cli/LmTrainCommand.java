@@ -1,0 +1,163 @@
+package org.gru4j.cli;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.gru4j.lm.CharModel;
+import org.gru4j.lm.CharTrainOptions;
+import org.gru4j.nn.CellKind;
+import org.gru4j.train.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code gru4j lm train}: a character model on a UTF-8 text; the last line is {@code val_bpc=<number>}. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a character language model on a UTF-8 text and write it as .safetensors.",
+                "The last 10%% of the text is held out; the bits per character on it are the last line: val_bpc=<number>.",
+                "Training walks --batch contiguous stretches of the rest in chunks of --seq-len characters, the state "
+                        + "carried from chunk to chunk (truncated BPTT), with Adam and gradient clipping by global norm.",
+                "It stops at --epochs passes or after --minutes, whichever comes first (2 minutes when neither is given)."})
+final class LmTrainCommand implements Callable<Integer> {
+    @Option(names = "--text", required = true, paramLabel = "FILE", description = "training text, UTF-8")
+    Path text;
+    @Option(names = "--model", required = true, paramLabel = "OUT", description = "where to write the model (.safetensors)")
+    Path model;
+    @Option(names = "--cell", defaultValue = "gru", paramLabel = "gru|lstm|rnn", description = "recurrent cell; default ${DEFAULT-VALUE}")
+    String cell;
+    @Option(names = "--hidden", defaultValue = "256", paramLabel = "N", description = "hidden units per layer; default ${DEFAULT-VALUE}")
+    int hidden;
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "N", description = "stacked layers; default ${DEFAULT-VALUE}")
+    int layers;
+    @Option(names = "--embedding", defaultValue = "64", paramLabel = "N", description = "character embedding size; default ${DEFAULT-VALUE}")
+    int embedding;
+    @Option(names = "--seq-len", defaultValue = "100", paramLabel = "N", description = "characters per BPTT chunk; default ${DEFAULT-VALUE}")
+    int seqLen;
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "parallel stretches of the text; default ${DEFAULT-VALUE}")
+    int batch;
+    @Option(names = "--epochs", paramLabel = "N", description = "at most this many passes over the text")
+    Integer epochs;
+    @Option(names = "--minutes", paramLabel = "X", description = "stop training after X minutes of wall-clock time (then evaluate and save)")
+    Double minutes;
+    @Option(names = "--lr", defaultValue = "2e-3", paramLabel = "X", description = "Adam learning rate; default ${DEFAULT-VALUE}")
+    double lr;
+    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "X", description = "clip gradients to this global norm (0: off); default ${DEFAULT-VALUE}")
+    double clip;
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed of the initial weights; default ${DEFAULT-VALUE}")
+    long seed;
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "network replicas trained in parallel on shares of the batch (0: one per processor, at least 4 lanes each); default ${DEFAULT-VALUE}")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        CellKind kind = switch (cell.toLowerCase(Locale.ROOT)) {
+            case "gru" -> CellKind.GRU;
+            case "lstm" -> CellKind.LSTM;
+            case "rnn" -> CellKind.RNN_TANH;
+            default -> throw new IllegalArgumentException("--cell must be gru, lstm or rnn, got '" + cell + "'");
+        };
+        if (epochs != null && epochs < 1) throw new IllegalArgumentException("--epochs must be ≥ 1, got " + epochs);
+        if (minutes != null && !(minutes > 0 && Double.isFinite(minutes))) throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
+        for (String[] f : new String[][]{{"--hidden", "" + hidden}, {"--layers", "" + layers}, {"--embedding", "" + embedding},
+                {"--seq-len", "" + seqLen}, {"--batch", "" + batch}}) {
+            if (Integer.parseInt(f[1]) < 1) throw new IllegalArgumentException(f[0] + " must be ≥ 1, got " + f[1]);
+        }
+        if (threads < 0) throw new IllegalArgumentException("--threads must be ≥ 0, got " + threads);
+        if (!(lr > 0 && Double.isFinite(lr))) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+        if (!(clip >= 0 && Double.isFinite(clip))) throw new IllegalArgumentException("--clip must be ≥ 0, got " + clip);
+        checkWritable(model);
+        String content = Utf8Text.read(text, "--text");
+        if (content.isEmpty()) throw new IllegalArgumentException("--text " + text + " is empty");
+        int n = content.codePointCount(0, content.length());
+        if (n < 2 * seqLen || n / 10 < 2) {
+            throw new IllegalArgumentException("--text " + text + " has " + n + " characters: too short for --seq-len " + seqLen
+                    + " (needs at least " + Math.max(2 * seqLen, 20) + ")");
+        }
+        int capEpochs = epochs != null ? epochs : 0;
+        double capMinutes = minutes != null ? minutes : epochs == null ? 2 : 0;
+        CharTrainOptions o = new CharTrainOptions(kind, hidden, layers, embedding, seqLen, batch, capEpochs, capMinutes, lr, clip, seed, 0.1, threads);
+
+        long start = System.nanoTime();
+        long deadline = capMinutes > 0 ? start + (long) (capMinutes * 60e9) : Long.MAX_VALUE;
+        CharModel lm;
+        Bar bar = new Bar(capEpochs > 0, deadline);
+        try (bar) {
+            lm = CharModel.train(content, o, bar);
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        lm.save(model);
+        System.out.printf(Locale.ROOT, "%s, %d characters (vocabulary %d), %d parameters; %d steps (epoch %d); %.1f s with evaluation; model written to %s%n",
+                lm.network.config.describe(), n, lm.vocabulary.size(), lm.network.parameterCount(), bar.steps, bar.epoch, secs, model);
+        System.out.printf(Locale.ROOT, "val_bpc=%.4f%n", lm.validationBpc);
+        return 0;
+    }
+
+    /** Fails before training, not after it, when the model cannot be written there. */
+    static void checkWritable(Path out) {
+        if (Files.isDirectory(out)) throw new IllegalArgumentException("--model " + out + " is a directory");
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException("--model " + out + ": directory " + dir + " does not exist");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException("--model " + out + ": directory " + dir + " is not writable");
+    }
+
+    /** The training progress bar on stderr: steps, loss, bits per character, gradient norm, steps/s, ETA. */
+    static final class Bar implements Progress, AutoCloseable {
+        private final ProgressBar bar;
+        private final boolean epochCapped;
+        private final long deadline;
+        private volatile double rate;
+        long steps;
+        int epoch;
+
+        Bar(boolean epochCapped, long deadline) {
+            this.epochCapped = epochCapped;
+            this.deadline = deadline;
+            this.bar = new ProgressBarBuilder().setTaskName("lm train").setInitialMax(epochCapped ? 1 : 0)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err, 150))
+                    .setEtaFunction(s -> eta(s.getCurrent(), s.getMax()))
+                    .build();
+        }
+
+        private Optional<Duration> eta(long step, long max) {
+            double left = Double.POSITIVE_INFINITY;
+            if (rate > 0 && max > step) left = (max - step) / rate;
+            if (deadline != Long.MAX_VALUE) left = Math.min(left, Math.max(0, (deadline - System.nanoTime()) / 1e9));
+            return Double.isFinite(left) ? Optional.of(Duration.ofMillis((long) (left * 1000))) : Optional.empty();
+        }
+
+        @Override
+        public void report(Event e) {
+            if (e.stepsPerSecond() > 0) rate = e.stepsPerSecond();
+            steps = e.step();
+            epoch = e.epoch();
+            if (Double.isNaN(e.loss()) && e.message() != null && e.message().equals("done")) {   // the closing report: no new steps
+                bar.stepTo(e.step());
+                return;
+            }
+            long max = epochCapped ? e.totalSteps() : Long.MAX_VALUE;
+            if (deadline != Long.MAX_VALUE && rate > 0) {
+                long byTime = e.step() + (long) (rate * Math.max(0, (deadline - System.nanoTime()) / 1e9));
+                max = Math.min(max, byTime);
+            }
+            if (max != Long.MAX_VALUE) bar.maxHint(Math.max(max, e.step()));
+            bar.stepTo(e.step());
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d loss %.4f bpc %.3f |g| %.3g %.1f steps/s%s", e.epoch(), e.loss(),
+                    e.loss() / Math.log(2), e.gradNorm(), e.stepsPerSecond(), e.message() != null && !e.message().equals("done") ? " " + e.message() : ""));
+        }
+
+        @Override
+        public void close() {
+            bar.close();
+        }
+    }
+}
