@@ -2,6 +2,7 @@ package org.gru4j.io;
 
 import org.gru4j.tensor.Tensor;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -84,6 +85,8 @@ public final class TorchCheckpoint {
             return Collections.unmodifiableMap(out);
         } catch (ZipException e) {
             throw new ModelFormatException(file, "corrupt zip archive: " + e.getMessage(), e);
+        } catch (EOFException e) {   // an entry's offset or size points past the end of the file
+            throw new ModelFormatException(file, "corrupt zip archive: an entry runs past the end of the file", e);
         }
     }
 
@@ -197,7 +200,7 @@ public final class TorchCheckpoint {
                         case 'I' -> stack.add(textInt(line()));                     // INT
                         case 'L' -> stack.add(textInt(line().replace("L", "")));    // LONG
                         case 'G' -> stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // BINFLOAT, big-endian
-                        case 'F' -> stack.add(Double.parseDouble(line()));          // FLOAT
+                        case 'F' -> stack.add(textFloat(line()));                   // FLOAT
                         case 'N' -> stack.add(null);                                // NONE
                         case 0x88 -> stack.add(Boolean.TRUE);
                         case 0x89 -> stack.add(Boolean.FALSE);
@@ -458,6 +461,14 @@ public final class TorchCheckpoint {
                 return Long.parseLong(s);
             } catch (NumberFormatException e) {
                 throw bad("bad integer '" + s + "'");
+            }
+        }
+
+        double textFloat(String s) throws ModelFormatException {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad("bad float '" + s.trim() + "'");
             }
         }
 

@@ -1,0 +1,184 @@
+package org.gru4j.io;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Mutation fuzzing of every core reader (see RELIABILITY.md): valid seed files get one to eight {@link Mutation}s
+ * (bit flips, truncation, insertions, deletions, length fields and header numbers set to huge or negative values)
+ * and {@link FuzzCheck} judges what the reader does with them. The seed is fixed, so CI sees the same inputs each
+ * run; the number of tries per reader is jqwik's default, which the build sets from -Dgru4j.fuzz.tries.
+ */
+class ReadersFuzzTest {
+    static final List<Class<? extends Throwable>> IO = List.of(IOException.class);
+    static final List<Class<? extends Throwable>> JSON = List.of(Json.ParseException.class);
+    static final String SEED = "20261126";
+
+    static final FuzzCheck.Reader NPY = Npy::read;
+    static final FuzzCheck.Reader SAFETENSORS = Safetensors::read;
+    static final FuzzCheck.Reader TORCH = TorchCheckpoint::read;
+    static final FuzzCheck.Reader JSON_TEXT = f -> Json.parse(Files.readString(f, StandardCharsets.ISO_8859_1));
+
+    private static final Map<String, byte[]> SEEDS = new ConcurrentHashMap<>();
+
+    @Property(seed = SEED)
+    void npy(@ForAll("npySeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        FuzzCheck.check("npy", Mutation.apply(seed(seed), edits), work("x.npy"), NPY, IO);
+    }
+
+    @Property(seed = SEED)
+    void safetensors(@ForAll("safetensorsSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        FuzzCheck.check("safetensors", Mutation.apply(seed(seed), edits), work("x.safetensors"), SAFETENSORS, IO);
+    }
+
+    /** The whole archive mutated: mostly exercises the zip layer and its checks. */
+    @Property(seed = SEED)
+    void torchZip(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        FuzzCheck.check("torch", Mutation.apply(seed(seed), edits), work("x.pt"), TORCH, IO);
+    }
+
+    /** Only data.pkl mutated, then zipped again with the seed's storages: exercises the unpickler. */
+    @Property(seed = SEED)
+    void torchPickle(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        FuzzCheck.check("torch", rezip(seed, edits), work("x.pt"), TORCH, IO);
+    }
+
+    @Property(seed = SEED)
+    void json(@ForAll("jsonSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        FuzzCheck.check("json", Mutation.apply(seed(seed), edits), work("x.json"), JSON_TEXT, JSON);
+    }
+
+    @Provide
+    Arbitrary<List<Mutation>> edits() {
+        return Mutation.edits();
+    }
+
+    @Provide
+    Arbitrary<String> npySeeds() {
+        return Arbitraries.of("/io-fixtures/npy/f32_2x3x4.npy", "/io-fixtures/npy/f32_scalar.npy", "/io-fixtures/npy/f32_empty.npy",
+                "/io-fixtures/npy/f32_fortran_2x3x4.npy", "/io-fixtures/npy/f32_bigendian_2x3x4.npy",
+                "/io-fixtures/npy/f32_v2_2x3x4.npy", "/io-fixtures/npy/f64_2x3.npy");
+    }
+
+    @Provide
+    Arbitrary<String> safetensorsSeeds() {
+        return Arbitraries.of("/fixtures/rnn_tanh_l1_nobias_h0.safetensors", "/fixtures/gru_l1_bias.safetensors", "dtypes.safetensors");
+    }
+
+    @Provide
+    Arbitrary<String> torchSeeds() {
+        return Arbitraries.of("/io-fixtures/torch/gru_state.pt", "/io-fixtures/torch/views.pt", "/io-fixtures/torch/dtypes.pt",
+                "/io-fixtures/torch/checkpoint.pt", "/io-fixtures/torch/evil_os_system_p4.pt");
+    }
+
+    @Provide
+    Arbitrary<String> jsonSeeds() {
+        return Arbitraries.of("header:/fixtures/gru_l1_bias.safetensors", "header:dtypes.safetensors",
+                "text:{\"a\": [1, -2.5e3, true, false, null, \"s\\u00e9\\n\"], \"b\": {\"c\": [[[]]], \"d\": 9223372036854775807}}");
+    }
+
+    /** The bytes of a seed: a classpath resource, "dtypes.safetensors", "header:&lt;seed&gt;" (its JSON) or "text:&lt;json&gt;". */
+    static byte[] seed(String name) {
+        return SEEDS.computeIfAbsent(name, n -> {
+            try {
+                if (n.equals("dtypes.safetensors")) return dtypesSafetensors();
+                if (n.startsWith("text:")) return n.substring(5).getBytes(StandardCharsets.UTF_8);
+                if (n.startsWith("header:")) {
+                    byte[] f = seed(n.substring(7));
+                    long len = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+                    return java.util.Arrays.copyOfRange(f, 8, 8 + (int) len);
+                }
+                try (InputStream in = ReadersFuzzTest.class.getResourceAsStream(n)) {
+                    if (in == null) throw new IOException("no test resource " + n);
+                    return in.readAllBytes();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A safetensors file holding one small tensor of every dtype the reader converts, with metadata. */
+    static byte[] dtypesSafetensors() {
+        String[] dtypes = {"F64", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16", "I8", "U8", "BOOL"};
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("__metadata__", Map.of("format", "pt"));
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        for (String d : dtypes) {
+            int w = Safetensors.dtypeBytes(d);
+            long begin = data.size();
+            for (int i = 0; i < 6 * w; i++) data.write(i * 37 + w);
+            header.put(d.toLowerCase(), Map.of("dtype", d, "shape", new int[]{2, 3}, "data_offsets", new long[]{begin, data.size()}));
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + data.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json).put(data.toByteArray());
+        return b.array();
+    }
+
+    private static final Map<String, Map<String, byte[]>> ENTRIES = new ConcurrentHashMap<>();
+
+    /** The seed archive with its data.pkl mutated, every other entry kept. */
+    static byte[] rezip(String seed, List<Mutation> edits) throws IOException {
+        Map<String, byte[]> entries = ENTRIES.computeIfAbsent(seed, n -> {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            try {
+                Path f = work("seed-" + n.replace('/', '_'));
+                Files.write(f, seed(n));
+                try (ZipFile z = new ZipFile(f.toFile())) {
+                    for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                        try (InputStream in = z.getInputStream(e)) {
+                            m.put(e.getName(), in.readAllBytes());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return m;
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zo = new ZipOutputStream(out)) {
+            zo.setLevel(0);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                byte[] b = e.getKey().endsWith("/data.pkl") ? Mutation.apply(e.getValue(), edits) : e.getValue();
+                zo.putNextEntry(new ZipEntry(e.getKey()));
+                zo.write(b);
+                zo.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A scratch file under target/fuzz-work, one per name (each fuzz thread reuses its own). */
+    static Path work(String name) throws IOException {
+        Path dir = Path.of("target", "fuzz-work");
+        Files.createDirectories(dir);
+        return dir.resolve(name);
+    }
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(ReadersFuzzTest.class.getResource(name).toURI());
+    }
+}
