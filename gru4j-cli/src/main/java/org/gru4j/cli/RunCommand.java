@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** A NaN or infinity in an input file is refused, naming the file and the position (the file's own axes). */
-    private static void requireFinite(String what, Tensor t, String axes) {
+    static void requireFinite(String what, Tensor t, String axes) {
         int at = Finite.firstNonFinite(t.data);
         if (at >= 0) {
             throw new IllegalArgumentException(what + ": holds " + t.data[at] + " at (" + axes + ") = " + Finite.position(at, t.shape)
