@@ -42,6 +42,8 @@ public final class TorchCheckpoint {
 
     private static final long MAX_PICKLE = 256L << 20;
     private static final int MAX_DEPTH = 64, MAX_ENTRIES = 1 << 20;
+    /** Values an expanded (stride 0) view may hold beyond its storage's own elements: 64 MB of float32. */
+    private static final long MAX_EXPANDED = 1L << 24;
 
     /** The tensors of a torch.save file, flattened to dotted names, as float32. */
     public static Map<String, Tensor> read(Path file) throws IOException {
@@ -308,6 +310,11 @@ public final class TorchCheckpoint {
                 throw bad("tensor from storage '" + s.key() + "' of size " + sz + ", stride " + st + " is too large");
             }
             if (count > Integer.MAX_VALUE - 8) throw bad("tensor from storage '" + s.key() + "' of " + count + " values is too large");
+            // a view with a zero stride (expand) repeats its storage: a few bytes of file could ask for gigabytes
+            if (count > s.numel() && count > MAX_EXPANDED) {
+                throw bad("tensor from storage '" + s.key() + "' repeats its " + s.numel() + " elements as " + count
+                        + " values (size " + sz + ", stride " + st + "), over the " + MAX_EXPANDED + " limit for expanded views");
+            }
             if (off < 0 || (count > 0 && last >= s.numel())) {
                 throw bad("tensor view (offset " + off + ", size " + sz + ", stride " + st + ") reaches past storage '"
                         + s.key() + "' of " + s.numel() + " elements");
