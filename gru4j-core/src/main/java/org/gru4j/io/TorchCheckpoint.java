@@ -299,7 +299,7 @@ public final class TorchCheckpoint {
             try {
                 for (int i = 0; i < r; i++) {
                     if (!(sz.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE || !(st.get(i) instanceof Long sd) || sd < 0) {
-                        throw bad("tensor from storage '" + s.key() + "' has a bad size " + sz + " or stride " + st);
+                        throw bad("tensor from storage '" + s.key() + "' has a bad size " + show(sz) + " or stride " + show(st));
                     }
                     shape[i] = (int) (long) d;
                     strides[i] = sd;
@@ -414,8 +414,43 @@ public final class TorchCheckpoint {
             throw bad("SETITEM on a " + kind(o));
         }
 
+        /** Keys become strings: numbers as Python prints them, anything else (a tuple) as {@link #show} renders it. */
         static Object key(Object k) {
-            return k instanceof String || k == null ? k : String.valueOf(k);
+            if (k instanceof String || k == null) return k;
+            if (k instanceof Long || k instanceof Double || k instanceof Boolean) return String.valueOf(k);
+            return show(k);
+        }
+
+        /**
+         * A bounded rendering of a pickle value for keys and messages: lists cut after 8 items and 3 levels, strings
+         * after 40 characters (a pickle can make a list that holds itself, or one of a million items).
+         */
+        static String show(Object o) {
+            StringBuilder sb = new StringBuilder();
+            show(sb, o, 0);
+            return sb.toString();
+        }
+
+        private static void show(StringBuilder sb, Object o, int depth) {
+            if (o instanceof List<?> l) {
+                if (depth >= 3) {
+                    sb.append("[…]");
+                    return;
+                }
+                sb.append('[');
+                for (int i = 0; i < l.size() && i < 8; i++) {
+                    if (i > 0) sb.append(", ");
+                    show(sb, l.get(i), depth + 1);
+                }
+                if (l.size() > 8) sb.append(", … (").append(l.size()).append(" items)");
+                sb.append(']');
+            } else if (o instanceof String str) {
+                sb.append(str.length() > 40 ? str.substring(0, 40) + "…" : str);
+            } else if (o == null || o instanceof Long || o instanceof Double || o instanceof Boolean) {
+                sb.append(o);
+            } else {
+                sb.append(kind(o));
+            }
         }
 
         Map<Object, Object> dict(List<Object> kv) throws ModelFormatException {

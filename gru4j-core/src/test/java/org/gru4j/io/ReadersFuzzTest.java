@@ -5,6 +5,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,29 +45,128 @@ class ReadersFuzzTest {
 
     @Property(seed = SEED)
     void npy(@ForAll("npySeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("npy", Mutation.apply(seed(seed), edits), work("x.npy"), NPY, IO);
+        Object read = FuzzCheck.check("npy", Mutation.apply(seed(seed), edits), work("x.npy"), NPY, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
     @Property(seed = SEED)
     void safetensors(@ForAll("safetensorsSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("safetensors", Mutation.apply(seed(seed), edits), work("x.safetensors"), SAFETENSORS, IO);
+        Object read = FuzzCheck.check("safetensors", Mutation.apply(seed(seed), edits), work("x.safetensors"), SAFETENSORS, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
     /** The whole archive mutated: mostly exercises the zip layer and its checks. */
     @Property(seed = SEED)
     void torchZip(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("torch", Mutation.apply(seed(seed), edits), work("x.pt"), TORCH, IO);
+        Object read = FuzzCheck.check("torch", Mutation.apply(seed(seed), edits), work("x.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
     /** Only data.pkl mutated, then zipped again with the seed's storages: exercises the unpickler. */
     @Property(seed = SEED)
     void torchPickle(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("torch", rezip(seed, edits), work("x.pt"), TORCH, IO);
+        Object read = FuzzCheck.check("torch", rezip(seed, edits), work("x.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    /**
+     * Pickle programs made of opcodes rather than mutated bytes: a random sequence from {@link #PICKLE_OPS} (containers,
+     * marks, memo put/get, DUP, the allowlisted globals, REDUCE, BINPERSID, BUILD, small and edge integers, the
+     * strings a storage tag needs) inside a dict's SETITEMS ({@link #pickleArchive}). This reaches the
+     * unpickler's semantics (cycles through the memo, containers used as keys, wrong argument types for the rebuild
+     * calls) that byte mutations of a valid pickle rarely do.
+     */
+    @Property(seed = SEED)
+    void torchPickleOps(@ForAll("pickleOps") List<Integer> ops) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int op : ops) body.writeBytes(PICKLE_OPS[op]);
+        Object read = FuzzCheck.check("torch", pickleArchive(body.toByteArray()), work("ops.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    /**
+     * Well-formed pickle programs: a dict of random keys to random values, each value a tree of ints, floats (NaN),
+     * strings, None, booleans, valid tensors, lists, tuples and dicts (PicklePrograms). Containers may be memoized
+     * before they are filled and read back inside themselves, making cycles; keys may be containers. Now and then a
+     * stray opcode unbalances the program. Reaches the rebuild calls, the flattening and the key handling.
+     */
+    @Property(seed = SEED)
+    void torchPickleValues(@ForAll("pickleValues") byte[] body) throws IOException {
+        Object read = FuzzCheck.check("torch", pickleArchive(body), work("values.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Provide
+    Arbitrary<byte[]> pickleValues() {
+        return PicklePrograms.topLevel();
+    }
+
+    /** PROTO 2, a dict and a MARK, the body (key-value pairs), SETITEMS, STOP; zipped with a 16-byte storage '0'. */
+    static byte[] pickleArchive(byte[] body) throws IOException {
+        ByteArrayOutputStream pkl = new ByteArrayOutputStream();
+        pkl.write(0x80);
+        pkl.write(2);
+        pkl.writeBytes("}(".getBytes(StandardCharsets.US_ASCII));
+        pkl.writeBytes(body);
+        pkl.writeBytes("u.".getBytes(StandardCharsets.US_ASCII));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("archive/data.pkl", pkl.toByteArray());
+        entries.put("archive/data/0", new byte[16]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zo = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zo.putNextEntry(new ZipEntry(e.getKey()));
+                zo.write(e.getValue());
+                zo.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static final byte[][] PICKLE_OPS = pickleOpcodes();
+
+    private static byte[][] pickleOpcodes() {
+        List<byte[]> ops = new java.util.ArrayList<>();
+        for (String one : new String[]{"(", "}", "]", ")", "t", "\u0085", "\u0086", "\u0087", "l", "d", "a", "e", "s", "u", "2", "0", "1",
+                "N", "R", "Q", "b", "\u0088", "\u0089", "\u0094", "\u008f", "\u0090", "\u0091"}) {
+            ops.add(one.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        for (int i = 0; i < 3; i++) {
+            ops.add(new byte[]{'q', (byte) i});                                   // BINPUT i
+            ops.add(new byte[]{'h', (byte) i});                                   // BINGET i
+        }
+        for (int v : new int[]{0, 1, 2, 3, 4, 16, 255}) ops.add(new byte[]{'K', (byte) v});   // BININT1
+        ops.add(new byte[]{'J', -1, -1, -1, -1});                                  // BININT -1
+        ops.add(new byte[]{'J', 0, 0, 0, 0x40});                                   // BININT 2^30
+        ops.add(new byte[]{(byte) 0x8a, 8, -1, -1, -1, -1, -1, -1, -1, 0x7f});      // LONG1 Long.MAX_VALUE
+        ops.add(new byte[]{'G', 0x7f, (byte) 0xf8, 0, 0, 0, 0, 0, 0});             // BINFLOAT NaN
+        for (String str : new String[]{"w", "0", "storage", "cpu", "x.y"}) {
+            byte[] b = str.getBytes(StandardCharsets.US_ASCII);
+            byte[] op = new byte[2 + b.length];
+            op[0] = (byte) 0x8c;
+            op[1] = (byte) b.length;
+            System.arraycopy(b, 0, op, 2, b.length);
+            ops.add(op);                                                           // SHORT_BINUNICODE
+        }
+        // a whole valid tensor: _rebuild_tensor_v2(('storage', FloatStorage, '0', 'cpu', 4), 0, (2,), (1,), False, OrderedDict())
+        ops.add(("ctorch._utils\n_rebuild_tensor_v2\n((\u008c\u0007storagectorch\nFloatStorage\n\u008c\u00010\u008c\u0003cpuK\u0004tQ"
+                + "K\u0000K\u0002\u0085K\u0001\u0085\u0089ccollections\nOrderedDict\n)RtR").getBytes(StandardCharsets.ISO_8859_1));
+        for (String g : new String[]{"torch\nFloatStorage\n", "torch\nHalfStorage\n", "torch._utils\n_rebuild_tensor_v2\n",
+                "collections\nOrderedDict\n", "torch._utils\n_rebuild_parameter\n"}) {
+            ops.add(("c" + g).getBytes(StandardCharsets.US_ASCII));                // GLOBAL
+        }
+        return ops.toArray(new byte[0][]);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> pickleOps() {
+        return Arbitraries.integers().between(0, PICKLE_OPS.length - 1).list().ofMinSize(1).ofMaxSize(60);
     }
 
     @Property(seed = SEED)
     void json(@ForAll("jsonSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("json", Mutation.apply(seed(seed), edits), work("x.json"), JSON_TEXT, JSON);
+        Object read = FuzzCheck.check("json", Mutation.apply(seed(seed), edits), work("x.json"), JSON_TEXT, JSON);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
     @Provide

@@ -5,6 +5,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -52,13 +53,15 @@ class OnnxFuzzTest {
 
     @Property(seed = "20261126")
     void load(@ForAll("seeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("onnx", Mutation.apply(seed(seed), edits), work("x.onnx"), LOAD, ALLOWED);
+        Object read = FuzzCheck.check("onnx", Mutation.apply(seed(seed), edits), work("x.onnx"), LOAD, ALLOWED);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
     /** What loads is also run once: fuzzed attributes and initializers reach the operators. */
     @Property(seed = "20261126")
     void loadAndRun(@ForAll("seeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        FuzzCheck.check("onnx", Mutation.apply(seed(seed), edits), work("x.onnx"), LOAD_AND_RUN, ALLOWED);
+        Object read = FuzzCheck.check("onnx", Mutation.apply(seed(seed), edits), work("x.onnx"), LOAD_AND_RUN, ALLOWED);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
     @TestFactory
