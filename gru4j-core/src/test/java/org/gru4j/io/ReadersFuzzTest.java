@@ -55,6 +55,29 @@ class ReadersFuzzTest {
         Statistics.label("outcome").collect(read == null ? "refused" : "read");
     }
 
+    /** Well-formed files whose header values are random (HeaderPrograms): the checks behind the syntax. */
+    @Property(seed = SEED)
+    void npyHeaders(@ForAll("npyFiles") byte[] file) throws IOException {
+        Object read = FuzzCheck.check("npy", file, work("h.npy"), NPY, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Property(seed = SEED)
+    void safetensorsHeaders(@ForAll("safetensorsFiles") byte[] file) throws IOException {
+        Object read = FuzzCheck.check("safetensors", file, work("h.safetensors"), SAFETENSORS, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Provide
+    Arbitrary<byte[]> npyFiles() {
+        return HeaderPrograms.npy();
+    }
+
+    @Provide
+    Arbitrary<byte[]> safetensorsFiles() {
+        return HeaderPrograms.safetensors();
+    }
+
     /** The whole archive mutated: mostly exercises the zip layer and its checks. */
     @Property(seed = SEED)
     void torchZip(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
