@@ -153,6 +153,7 @@ public final class TorchCheckpoint {
         final ArrayList<Integer> marks = new ArrayList<>();
         final Map<Long, Object> memo = new HashMap<>();
         final Map<String, ByteBuffer> storageBytes = new HashMap<>();
+        final Map<String, Storage> storages = new HashMap<>();
 
         Unpickler(Path file, byte[] pkl, StorageEntries entries, ZipFile zip) {
             this.file = file;
@@ -347,6 +348,11 @@ public final class TorchCheckpoint {
         }
 
         ByteBuffer storageBytes(Storage s) throws IOException {
+            Storage first = storages.putIfAbsent(s.key(), s);
+            if (first != null && !first.equals(s)) {   // torch.save tags every use of a storage alike
+                throw bad("storage '" + s.key() + "' is declared as " + first.numel() + " " + first.dtype() + " elements and as "
+                        + s.numel() + " " + s.dtype());
+            }
             ByteBuffer b = storageBytes.get(s.key());
             if (b != null) return b;
             int width = Safetensors.dtypeBytes(s.dtype());
