@@ -29,6 +29,7 @@ final class OnnxRun {
         OnnxGraph g = OnnxGraph.load(c.model);
         if (g.inputs.isEmpty()) throw new IllegalArgumentException(c.model.getFileName() + ": the graph has no inputs");
         Tensor x = Npy.read(c.input);
+        RunCommand.requireFinite(c.input.toString(), x, "index");
         Map<String, Value> feeds = new LinkedHashMap<>();
         ValueInfo xInfo = g.inputs.get(0);
         feeds.put(xInfo.name(), Value.of(x));
@@ -43,7 +44,9 @@ final class OnnxRun {
             }
             usedH0 |= isH && flag != null;
             usedC0 |= isC && flag != null;
-            feeds.put(v.name(), flag != null ? Value.of(Npy.read(flag)) : zeros(v, xInfo, x, c.model));
+            Tensor state = flag != null ? Npy.read(flag) : null;
+            if (state != null) RunCommand.requireFinite((isH ? "--h0 " : "--c0 ") + flag, state, "index");
+            feeds.put(v.name(), state != null ? Value.of(state) : zeros(v, xInfo, x, c.model));
         }
         if (c.h0 != null && !usedH0) throw new IllegalArgumentException("--h0: " + c.model.getFileName() + " has no initial-state input (inputs: " + g.inputNames() + ")");
         if (c.c0 != null && !usedC0) throw new IllegalArgumentException("--c0: " + c.model.getFileName() + " has no initial cell-state input (inputs: " + g.inputNames() + ")");

@@ -2,6 +2,7 @@ package org.gru4j.cli;
 
 import org.gru4j.io.Npy;
 import org.gru4j.nn.CellKind;
+import org.gru4j.nn.Finite;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -64,6 +65,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(input + ": shape " + x.shapeString() + " is not 3-d; expected "
                     + (batchFirst ? "(batch, steps, input)" : "(steps, batch, input)"));
         }
+        requireFinite(input.toString(), x, batchFirst ? "b,t,i" : "t,b,i");
         if (batchFirst) x = swapFirstTwo(x);
         if (x.dim(2) != rnn.config.input()) {
             throw new IllegalArgumentException(input + ": " + x.dim(2) + " input features, the model takes "
@@ -96,7 +98,17 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(flag + " " + file + ": shape " + s.shapeString() + ", expected "
                     + Arrays.toString(want) + " (layers·directions, batch, hidden)");
         }
+        requireFinite(flag + " " + file, s, "l·D+d,b,j");
         return s;
+    }
+
+    /** A NaN or infinity in an input file is refused, naming the file and the position (the file's own axes). */
+    static void requireFinite(String what, Tensor t, String axes) {
+        int at = Finite.firstNonFinite(t.data);
+        if (at >= 0) {
+            throw new IllegalArgumentException(what + ": holds " + t.data[at] + " at (" + axes + ") = " + Finite.position(at, t.shape)
+                    + "; gru4j run refuses non-finite inputs");
+        }
     }
 
     /**

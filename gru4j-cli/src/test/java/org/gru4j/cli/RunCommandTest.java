@@ -199,6 +199,16 @@ class RunCommandTest {
         fails(out, run(gru, fixture("x_f64.npy")), "x_f64.npy", "float64");
         fails(out, run(gru, fixture("x_2d.npy")), "x_2d.npy", "[20, 8]", "not 3-d");
         fails(out, run(gru, fixture("x_7features.npy")), "x_7features.npy", "7 input features", "takes 8");
+        Tensor nan = Npy.read(x);
+        nan.data[(2 * nan.dim(1) + 1) * nan.dim(2) + 5] = Float.NaN;   // (t,b,i) = (2,1,5)
+        Path xNan = tmp.resolve("x_nan.npy");
+        Npy.write(xNan, nan);
+        fails(out, run(gru, xNan), "x_nan.npy", "NaN at (t,b,i) = (2,1,5)", "refuses non-finite");
+        Tensor inf = Npy.read(fixture("example_h0.npy"));
+        inf.data[inf.data.length - 1] = Float.NEGATIVE_INFINITY;
+        Path h0Inf = tmp.resolve("h0_inf.npy");
+        Npy.write(h0Inf, inf);
+        fails(out, run(gru, x, "--h0", s(h0Inf)), "--h0", "h0_inf.npy", "-Infinity");
         fails(out, run(gru, x, "--h0", s(fixture("h0_wrong.npy"))), "--h0", "h0_wrong.npy", "[1, 3, 16]", "[2, 3, 16]");
         fails(out, run(gru, x, "--c0", s(fixture("h0_wrong.npy"))), "--c0", "LSTM");
         fails(out, run(gru, x, "--cn", s(out.resolve("CN.npy"))), "--cn", "LSTM");

@@ -40,6 +40,24 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * Deletes the temporary files an earlier write of target left when its process was killed mid-write (a crash skips
+     * the cleanup); returns how many. Call it when no other writer of target is running, e.g. when a run starts.
+     */
+    public static int deleteLeftovers(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return 0;
+        String prefix = "." + target.getFileName() + ".";
+        int n = 0;
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
+            String f = p.getFileName().toString();
+            return f.startsWith(prefix) && f.endsWith(".tmp");
+        })) {
+            for (Path p : ds) if (Files.deleteIfExists(p)) n++;
+        }
+        return n;
+    }
+
     /** Writes all of a buffer. */
     static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);

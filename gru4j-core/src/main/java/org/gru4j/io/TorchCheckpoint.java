@@ -2,6 +2,7 @@ package org.gru4j.io;
 
 import org.gru4j.tensor.Tensor;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -41,6 +42,8 @@ public final class TorchCheckpoint {
 
     private static final long MAX_PICKLE = 256L << 20;
     private static final int MAX_DEPTH = 64, MAX_ENTRIES = 1 << 20;
+    /** Values an expanded (stride 0) view may hold beyond its storage's own elements: 64 MB of float32. */
+    private static final long MAX_EXPANDED = 1L << 24;
 
     /** The tensors of a torch.save file, flattened to dotted names, as float32. */
     public static Map<String, Tensor> read(Path file) throws IOException {
@@ -84,6 +87,8 @@ public final class TorchCheckpoint {
             return Collections.unmodifiableMap(out);
         } catch (ZipException e) {
             throw new ModelFormatException(file, "corrupt zip archive: " + e.getMessage(), e);
+        } catch (EOFException e) {   // an entry's offset or size points past the end of the file
+            throw new ModelFormatException(file, "corrupt zip archive: an entry runs past the end of the file", e);
         }
     }
 
@@ -148,6 +153,7 @@ public final class TorchCheckpoint {
         final ArrayList<Integer> marks = new ArrayList<>();
         final Map<Long, Object> memo = new HashMap<>();
         final Map<String, ByteBuffer> storageBytes = new HashMap<>();
+        final Map<String, Storage> storages = new HashMap<>();
 
         Unpickler(Path file, byte[] pkl, StorageEntries entries, ZipFile zip) {
             this.file = file;
@@ -197,7 +203,7 @@ public final class TorchCheckpoint {
                         case 'I' -> stack.add(textInt(line()));                     // INT
                         case 'L' -> stack.add(textInt(line().replace("L", "")));    // LONG
                         case 'G' -> stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // BINFLOAT, big-endian
-                        case 'F' -> stack.add(Double.parseDouble(line()));          // FLOAT
+                        case 'F' -> stack.add(textFloat(line()));                   // FLOAT
                         case 'N' -> stack.add(null);                                // NONE
                         case 0x88 -> stack.add(Boolean.TRUE);
                         case 0x89 -> stack.add(Boolean.FALSE);
@@ -294,7 +300,7 @@ public final class TorchCheckpoint {
             try {
                 for (int i = 0; i < r; i++) {
                     if (!(sz.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE || !(st.get(i) instanceof Long sd) || sd < 0) {
-                        throw bad("tensor from storage '" + s.key() + "' has a bad size " + sz + " or stride " + st);
+                        throw bad("tensor from storage '" + s.key() + "' has a bad size " + show(sz) + " or stride " + show(st));
                     }
                     shape[i] = (int) (long) d;
                     strides[i] = sd;
@@ -305,6 +311,11 @@ public final class TorchCheckpoint {
                 throw bad("tensor from storage '" + s.key() + "' of size " + sz + ", stride " + st + " is too large");
             }
             if (count > Integer.MAX_VALUE - 8) throw bad("tensor from storage '" + s.key() + "' of " + count + " values is too large");
+            // a view with a zero stride (expand) repeats its storage: a few bytes of file could ask for gigabytes
+            if (count > s.numel() && count > MAX_EXPANDED) {
+                throw bad("tensor from storage '" + s.key() + "' repeats its " + s.numel() + " elements as " + count
+                        + " values (size " + sz + ", stride " + st + "), over the " + MAX_EXPANDED + " limit for expanded views");
+            }
             if (off < 0 || (count > 0 && last >= s.numel())) {
                 throw bad("tensor view (offset " + off + ", size " + sz + ", stride " + st + ") reaches past storage '"
                         + s.key() + "' of " + s.numel() + " elements");
@@ -337,6 +348,11 @@ public final class TorchCheckpoint {
         }
 
         ByteBuffer storageBytes(Storage s) throws IOException {
+            Storage first = storages.putIfAbsent(s.key(), s);
+            if (first != null && !first.equals(s)) {   // torch.save tags every use of a storage alike
+                throw bad("storage '" + s.key() + "' is declared as " + first.numel() + " " + first.dtype() + " elements and as "
+                        + s.numel() + " " + s.dtype());
+            }
             ByteBuffer b = storageBytes.get(s.key());
             if (b != null) return b;
             int width = Safetensors.dtypeBytes(s.dtype());
@@ -404,8 +420,43 @@ public final class TorchCheckpoint {
             throw bad("SETITEM on a " + kind(o));
         }
 
+        /** Keys become strings: numbers as Python prints them, anything else (a tuple) as {@link #show} renders it. */
         static Object key(Object k) {
-            return k instanceof String || k == null ? k : String.valueOf(k);
+            if (k instanceof String || k == null) return k;
+            if (k instanceof Long || k instanceof Double || k instanceof Boolean) return String.valueOf(k);
+            return show(k);
+        }
+
+        /**
+         * A bounded rendering of a pickle value for keys and messages: lists cut after 8 items and 3 levels, strings
+         * after 40 characters (a pickle can make a list that holds itself, or one of a million items).
+         */
+        static String show(Object o) {
+            StringBuilder sb = new StringBuilder();
+            show(sb, o, 0);
+            return sb.toString();
+        }
+
+        private static void show(StringBuilder sb, Object o, int depth) {
+            if (o instanceof List<?> l) {
+                if (depth >= 3) {
+                    sb.append("[…]");
+                    return;
+                }
+                sb.append('[');
+                for (int i = 0; i < l.size() && i < 8; i++) {
+                    if (i > 0) sb.append(", ");
+                    show(sb, l.get(i), depth + 1);
+                }
+                if (l.size() > 8) sb.append(", … (").append(l.size()).append(" items)");
+                sb.append(']');
+            } else if (o instanceof String str) {
+                sb.append(str.length() > 40 ? str.substring(0, 40) + "…" : str);
+            } else if (o == null || o instanceof Long || o instanceof Double || o instanceof Boolean) {
+                sb.append(o);
+            } else {
+                sb.append(kind(o));
+            }
         }
 
         Map<Object, Object> dict(List<Object> kv) throws ModelFormatException {
@@ -458,6 +509,14 @@ public final class TorchCheckpoint {
                 return Long.parseLong(s);
             } catch (NumberFormatException e) {
                 throw bad("bad integer '" + s + "'");
+            }
+        }
+
+        double textFloat(String s) throws ModelFormatException {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad("bad float '" + s.trim() + "'");
             }
         }
 

@@ -1,6 +1,7 @@
 package org.gru4j.model;
 
 import org.gru4j.nn.CellKind;
+import org.gru4j.nn.Finite;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.tensor.Tensor;
@@ -144,6 +145,9 @@ public final class SequenceModel {
         checkState(h0, "h0", B);
         checkState(c0, "c0", B);
         if (c0 != null && rc.cell() != CellKind.LSTM) throw new IllegalArgumentException("c0 is only for an LSTM");
+        Finite.require("input x", x.data, x.shape, config.tokens() ? "t,b" : "t,b,i");
+        if (h0 != null) Finite.require("h0", h0.data, h0.shape, "l·D+d,b,j");
+        if (c0 != null) Finite.require("c0", c0.data, c0.shape, "l·D+d,b,j");
         Tensor in = x;
         if (embedding != null) {
             ids = x.data;
@@ -158,7 +162,13 @@ public final class SequenceModel {
         for (int l = 0; l < L; l++) {
             Recurrent r = layers[l];
             System.arraycopy(params, layerOffset[l], r.params, 0, r.params.length);
-            Recurrent.Output o = r.forward(in, lengths, slice(h0, l, D, B, H), slice(c0, l, D, B, H));
+            Recurrent.Output o;
+            try {
+                o = r.forward(in, lengths, slice(h0, l, D, B, H), slice(c0, l, D, B, H));
+            } catch (IllegalArgumentException e) {
+                if (l == 0) throw e;   // the inputs were checked above: a later layer's bad input is what layer l − 1 made
+                throw new IllegalArgumentException("recurrent layer " + l + " (its input is layer " + (l - 1) + "'s output): " + e.getMessage(), e);
+            }
             System.arraycopy(o.hn().data, 0, hn.data, l * D * B * H, D * B * H);
             if (cn != null) System.arraycopy(o.cn().data, 0, cn.data, l * D * B * H, D * B * H);
             Tensor y = o.y();

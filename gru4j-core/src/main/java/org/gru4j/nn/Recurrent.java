@@ -26,6 +26,13 @@ import java.util.Map;
  * {@link #backward} needs. For one stream at a time use {@link Stream}.
  */
 public final class Recurrent {
+    /**
+     * When true (the default) forward passes refuse NaN and infinite inputs, naming the tensor and position (see
+     * {@link Finite}); set false to let such values through (they then spread through every later output and state).
+     * One global policy for Recurrent, SequenceModel, Stream and Sessions.
+     */
+    public static volatile boolean checkFinite = true;
+
     public final RecurrentConfig config;
     public final float[] params;
     public final float[] grads;
@@ -152,6 +159,9 @@ public final class Recurrent {
         checkState(h0, "h0", B);
         if (c0 != null && cf.cell() != CellKind.LSTM) throw new IllegalArgumentException("c0 is only for an LSTM");
         checkState(c0, "c0", B);
+        Finite.require("input x", x.data, x.shape, "t,b,i");
+        if (h0 != null) Finite.require("h0", h0.data, h0.shape, "l·D+d,b,j");
+        if (c0 != null) Finite.require("c0", c0.data, c0.shape, "l·D+d,b,j");
         if (lengths != null) {
             if (lengths.length != B) throw new IllegalArgumentException(lengths.length + " lengths for a batch of " + B);
             for (int b = 0; b < B; b++) {

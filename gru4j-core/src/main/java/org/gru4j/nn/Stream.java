@@ -52,6 +52,8 @@ public final class Stream {
     public float[] step(float[] x) {
         RecurrentConfig cf = model.config;
         if (x.length != cf.input()) throw new IllegalArgumentException("input has " + x.length + " features, the model takes " + cf.input());
+        int bad = Finite.firstNonFinite(x);
+        if (bad >= 0) throw new IllegalArgumentException(Finite.message("input x", x[bad], bad, new int[]{x.length}, "i"));
         final int H = cf.hidden();
         float[] in = x;
         for (int l = 0; l < traces.length; l++) {

@@ -1,6 +1,7 @@
 package org.gru4j.stream;
 
 import org.gru4j.nn.CellKind;
+import org.gru4j.nn.Finite;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.nn.Stream;
@@ -70,6 +71,8 @@ public final class Sessions {
     public void step(long key, float[] x, float[] y) {
         if (x.length != config.input()) throw new IllegalArgumentException("event has " + x.length + " features, the model takes " + config.input());
         if (y.length < config.hidden()) throw new IllegalArgumentException("output array holds " + y.length + " values, needs " + config.hidden());
+        int bad = Finite.firstNonFinite(x);
+        if (bad >= 0) throw new IllegalArgumentException(Finite.message("event for key " + key, x[bad], bad, new int[]{x.length}, "i"));
         Stream s = streams.get();
         Segment seg = segment(key);
         int lh = config.layers() * config.hidden();
@@ -105,6 +108,11 @@ public final class Sessions {
         if (x.length != n * I) throw new IllegalArgumentException("x holds " + x.length + " values, expected " + n + "×" + I);
         if (y.length != n * H) throw new IllegalArgumentException("y holds " + y.length + " values, expected " + n + "×" + H);
         if (n == 0) return;
+        int bad = Finite.firstNonFinite(x);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(Finite.message("event for key " + keys[bad / I] + " (row " + bad / I + " of the batch)",
+                    x[bad], bad, new int[]{n, I}, "row,i"));
+        }
         // Rounds: within a round every key is distinct, so each state is read and written once.
         int[] round = new int[n];
         int rounds = 1;

@@ -1,5 +1,6 @@
 package org.gru4j.train;
 
+import org.gru4j.io.AtomicFile;
 import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.tensor.Tensor;
@@ -74,6 +75,13 @@ public final class Trainer {
                     + examples.size() + ": resume needs the same data");
         }
         this.examples = examples.size();
+        if (config.checkpoint() != null) {
+            try {
+                AtomicFile.deleteLeftovers(config.checkpoint());   // what a killed earlier run was writing
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clean up beside checkpoint " + config.checkpoint() + ": " + e.getMessage(), e);
+            }
+        }
         if (config.maxSteps() > 0 && step >= config.maxSteps()) return new Result(step, epoch, bestLoss, false);
         List<Example> train = new ArrayList<>(), val = new ArrayList<>();
         split(examples, train, val);

@@ -252,6 +252,9 @@ class TorchCheckpointTest {
         refused(archive(new Pickle().op('}').str("w")
                         .tensor(4, 0, new long[]{1L << 30, 1L << 30, 1L << 30}, new long[]{0, 0, 0}).op('s').stop()),
                 "storage '0'");
+        // no overflow, but a 4-element storage expanded to 2^30 values would allocate 4 GB
+        refused(archive(new Pickle().op('}').str("w").tensor(4, 0, new long[]{1L << 30}, new long[]{0}).op('s').stop()),
+                "expanded views");
     }
 
     @Test

@@ -97,6 +97,25 @@ class OptimizerTest {
         assertTrue(adam.update(theta, random(rng, P, 1), 1.0, 0.1, null).applied());
     }
 
+    /** The same for SGD with momentum: a NaN loss or an infinite gradient changes neither the parameters nor the buffer. */
+    @Test
+    void sgdSkipsNonFiniteStepsToo() {
+        Rng rng = new Rng(4);
+        float[] theta = random(rng, P, 1);
+        Sgd sgd = new Sgd(P, 0.9, 0, 0, false);
+        assertTrue(sgd.update(theta, random(rng, P, 1), 1.0, 0.1, null).applied());
+        float[] before = theta.clone();
+        java.util.Map<String, float[]> state = new java.util.HashMap<>();
+        sgd.state().forEach((k, v) -> state.put(k, v.clone()));
+        float[] g = random(rng, P, 1);
+        g[P - 1] = Float.NEGATIVE_INFINITY;
+        assertFalse(sgd.update(theta, g, 1.0, 0.1, Clipping.byNorm(1)).applied());
+        assertFalse(sgd.update(theta, random(rng, P, 1), Double.NaN, 0.1, null).applied());
+        assertArrayEquals(before, theta);
+        sgd.state().forEach((k, v) -> assertArrayEquals(state.get(k), v, k));
+        assertEquals(1, sgd.steps);
+    }
+
     @Test
     void clippingByNormAndByValue() {
         Rng rng = new Rng(4);

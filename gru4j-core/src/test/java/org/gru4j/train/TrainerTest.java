@@ -161,7 +161,17 @@ class TrainerTest {
         List<String> messages = new ArrayList<>();
         Trainer tr = new Trainer(m, Adam.adam(m.parameterCount()), new MeanSquaredError(),
                 TrainConfig.defaults(0.01).withEpochs(2).withBatchSize(1), e -> { if (e.message() != null) messages.add(e.message()); });
-        tr.fit(data);
+        // by default the forward pass refuses the NaN input, naming where it is
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> tr.fit(data));
+        assertTrue(refused.getMessage().contains("NaN at (t,b,i) = (0,0,0)"), refused.getMessage());
+        // passed through on request, the NaN reaches the loss and the optimizer skips those steps
+        org.gru4j.nn.Recurrent.checkFinite = false;
+        try {
+            new Trainer(m, Adam.adam(m.parameterCount()), new MeanSquaredError(),
+                    TrainConfig.defaults(0.01).withEpochs(2).withBatchSize(1), e -> { if (e.message() != null) messages.add(e.message()); }).fit(data);
+        } finally {
+            org.gru4j.nn.Recurrent.checkFinite = true;
+        }
         assertEquals(2, messages.stream().filter(s -> s.startsWith("exploding gradient: loss=NaN")).count(), messages.toString());
         for (float p : m.params) assertTrue(Float.isFinite(p));
     }

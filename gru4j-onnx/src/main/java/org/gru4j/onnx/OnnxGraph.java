@@ -39,7 +39,9 @@ public final class OnnxGraph {
         try {
             return new OnnxGraph(m);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file.getFileName() + ": " + e.getMessage(), e);
+            // one line, also when a name from the file holds a line break
+            String msg = file.getFileName() + ": " + e.getMessage();
+            throw new IllegalArgumentException(msg.replace("\r", "\\r").replace("\n", "\\n"), e);
         }
     }
 

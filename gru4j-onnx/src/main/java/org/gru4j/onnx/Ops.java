@@ -25,6 +25,13 @@ final class Ops {
             "Less", "Greater", "Flatten", "Dropout", "Split");
 
     static Value[] apply(Node n, Value[] in, long opset, Path dir, String where) throws IOException {
+        int need = required(n.opType(), opset);
+        for (int k = 0; k < need; k++) {
+            if (k >= in.length || in[k] == null) {
+                throw new IllegalArgumentException(where + " has " + in.length + " inputs" + (k < in.length ? " (input " + k + " omitted)" : "")
+                        + ", " + n.opType() + " needs " + need);
+            }
+        }
         return switch (n.opType()) {
             case "Constant" -> one(constant(n, dir, where));
             case "Identity", "Dropout" -> one(in[0]);
@@ -56,6 +63,18 @@ final class Ops {
             case "ConstantOfShape" -> one(constantOfShape(n, in[0], dir, where));
             case "Range" -> one(range(in[0], in[1], in[2], where));
             default -> throw new IllegalArgumentException("unsupported operator " + where);
+        };
+    }
+
+    /** How many leading inputs an operator cannot do without (optional later ones are checked where they are read). */
+    static int required(String op, long opset) {
+        return switch (op) {
+            case "Constant" -> 0;
+            case "Gather", "Expand", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater" -> 2;
+            case "Reshape" -> opset < 5 ? 1 : 2;
+            case "Slice" -> opset < 10 ? 1 : 3;
+            case "Where", "Range" -> 3;
+            default -> 1;
         };
     }
 

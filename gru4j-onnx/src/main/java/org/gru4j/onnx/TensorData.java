@@ -126,8 +126,15 @@ final class TensorData {
             throw new IllegalArgumentException(what + ": external data length " + length + " does not fit its shape (" + expected + " bytes)");
         }
         Path base = dir.toRealPath();
-        Path file = base.resolve(location).normalize();
-        if (Path.of(location).isAbsolute() || !file.startsWith(base)) {
+        Path file;
+        boolean absolute;
+        try {
+            file = base.resolve(location).normalize();
+            absolute = Path.of(location).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(what + ": external data location '" + location + "' is not a valid path (" + e.getReason() + ")");
+        }
+        if (absolute || !file.startsWith(base)) {
             throw new IllegalArgumentException(what + ": external data location '" + location + "' is outside the model's directory");
         }
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + ": external data file '" + location + "' not found in " + base);

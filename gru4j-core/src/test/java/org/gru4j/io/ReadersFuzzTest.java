@@ -1,0 +1,307 @@
+package org.gru4j.io;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Mutation fuzzing of every core reader (see RELIABILITY.md): valid seed files get one to eight {@link Mutation}s
+ * (bit flips, truncation, insertions, deletions, length fields and header numbers set to huge or negative values)
+ * and {@link FuzzCheck} judges what the reader does with them. The seed is fixed, so CI sees the same inputs each
+ * run; the number of tries per reader is jqwik's default, which the build sets from -Dgru4j.fuzz.tries.
+ */
+class ReadersFuzzTest {
+    static final List<Class<? extends Throwable>> IO = List.of(IOException.class);
+    static final List<Class<? extends Throwable>> JSON = List.of(Json.ParseException.class);
+    static final String SEED = "20261126";
+
+    static final FuzzCheck.Reader NPY = Npy::read;
+    static final FuzzCheck.Reader SAFETENSORS = Safetensors::read;
+    static final FuzzCheck.Reader TORCH = TorchCheckpoint::read;
+    static final FuzzCheck.Reader JSON_TEXT = f -> Json.parse(Files.readString(f, StandardCharsets.ISO_8859_1));
+
+    private static final Map<String, byte[]> SEEDS = new ConcurrentHashMap<>();
+
+    @Property(seed = SEED)
+    void npy(@ForAll("npySeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        Object read = FuzzCheck.check("npy", Mutation.apply(seed(seed), edits), work("x.npy"), NPY, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Property(seed = SEED)
+    void safetensors(@ForAll("safetensorsSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        Object read = FuzzCheck.check("safetensors", Mutation.apply(seed(seed), edits), work("x.safetensors"), SAFETENSORS, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    /** Well-formed files whose header values are random (HeaderPrograms): the checks behind the syntax. */
+    @Property(seed = SEED)
+    void npyHeaders(@ForAll("npyFiles") byte[] file) throws IOException {
+        Object read = FuzzCheck.check("npy", file, work("h.npy"), NPY, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Property(seed = SEED)
+    void safetensorsHeaders(@ForAll("safetensorsFiles") byte[] file) throws IOException {
+        Object read = FuzzCheck.check("safetensors", file, work("h.safetensors"), SAFETENSORS, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Provide
+    Arbitrary<byte[]> npyFiles() {
+        return HeaderPrograms.npy();
+    }
+
+    @Provide
+    Arbitrary<byte[]> safetensorsFiles() {
+        return HeaderPrograms.safetensors();
+    }
+
+    /** The whole archive mutated: mostly exercises the zip layer and its checks. */
+    @Property(seed = SEED)
+    void torchZip(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        Object read = FuzzCheck.check("torch", Mutation.apply(seed(seed), edits), work("x.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    /** Only data.pkl mutated, then zipped again with the seed's storages: exercises the unpickler. */
+    @Property(seed = SEED)
+    void torchPickle(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        Object read = FuzzCheck.check("torch", rezip(seed, edits), work("x.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    /**
+     * Pickle programs made of opcodes rather than mutated bytes: a random sequence from {@link #PICKLE_OPS} (containers,
+     * marks, memo put/get, DUP, the allowlisted globals, REDUCE, BINPERSID, BUILD, small and edge integers, the
+     * strings a storage tag needs) inside a dict's SETITEMS ({@link #pickleArchive}). This reaches the
+     * unpickler's semantics (cycles through the memo, containers used as keys, wrong argument types for the rebuild
+     * calls) that byte mutations of a valid pickle rarely do.
+     */
+    @Property(seed = SEED)
+    void torchPickleOps(@ForAll("pickleOps") List<Integer> ops) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int op : ops) body.writeBytes(PICKLE_OPS[op]);
+        Object read = FuzzCheck.check("torch", pickleArchive(body.toByteArray()), work("ops.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    /**
+     * Well-formed pickle programs: a dict of random keys to random values, each value a tree of ints, floats (NaN),
+     * strings, None, booleans, valid tensors, lists, tuples and dicts (PicklePrograms). Containers may be memoized
+     * before they are filled and read back inside themselves, making cycles; keys may be containers. Now and then a
+     * stray opcode unbalances the program. Reaches the rebuild calls, the flattening and the key handling.
+     */
+    @Property(seed = SEED)
+    void torchPickleValues(@ForAll("pickleValues") byte[] body) throws IOException {
+        Object read = FuzzCheck.check("torch", pickleArchive(body), work("values.pt"), TORCH, IO);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Provide
+    Arbitrary<byte[]> pickleValues() {
+        return PicklePrograms.topLevel();
+    }
+
+    /** PROTO 2, a dict and a MARK, the body (key-value pairs), SETITEMS, STOP; zipped with a 16-byte storage '0'. */
+    static byte[] pickleArchive(byte[] body) throws IOException {
+        ByteArrayOutputStream pkl = new ByteArrayOutputStream();
+        pkl.write(0x80);
+        pkl.write(2);
+        pkl.writeBytes("}(".getBytes(StandardCharsets.US_ASCII));
+        pkl.writeBytes(body);
+        pkl.writeBytes("u.".getBytes(StandardCharsets.US_ASCII));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("archive/data.pkl", pkl.toByteArray());
+        entries.put("archive/data/0", new byte[16]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zo = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zo.putNextEntry(new ZipEntry(e.getKey()));
+                zo.write(e.getValue());
+                zo.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static final byte[][] PICKLE_OPS = pickleOpcodes();
+
+    private static byte[][] pickleOpcodes() {
+        List<byte[]> ops = new java.util.ArrayList<>();
+        for (String one : new String[]{"(", "}", "]", ")", "t", "\u0085", "\u0086", "\u0087", "l", "d", "a", "e", "s", "u", "2", "0", "1",
+                "N", "R", "Q", "b", "\u0088", "\u0089", "\u0094", "\u008f", "\u0090", "\u0091"}) {
+            ops.add(one.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        for (int i = 0; i < 3; i++) {
+            ops.add(new byte[]{'q', (byte) i});                                   // BINPUT i
+            ops.add(new byte[]{'h', (byte) i});                                   // BINGET i
+        }
+        for (int v : new int[]{0, 1, 2, 3, 4, 16, 255}) ops.add(new byte[]{'K', (byte) v});   // BININT1
+        ops.add(new byte[]{'J', -1, -1, -1, -1});                                  // BININT -1
+        ops.add(new byte[]{'J', 0, 0, 0, 0x40});                                   // BININT 2^30
+        ops.add(new byte[]{(byte) 0x8a, 8, -1, -1, -1, -1, -1, -1, -1, 0x7f});      // LONG1 Long.MAX_VALUE
+        ops.add(new byte[]{'G', 0x7f, (byte) 0xf8, 0, 0, 0, 0, 0, 0});             // BINFLOAT NaN
+        for (String str : new String[]{"w", "0", "storage", "cpu", "x.y"}) {
+            byte[] b = str.getBytes(StandardCharsets.US_ASCII);
+            byte[] op = new byte[2 + b.length];
+            op[0] = (byte) 0x8c;
+            op[1] = (byte) b.length;
+            System.arraycopy(b, 0, op, 2, b.length);
+            ops.add(op);                                                           // SHORT_BINUNICODE
+        }
+        // a whole valid tensor: _rebuild_tensor_v2(('storage', FloatStorage, '0', 'cpu', 4), 0, (2,), (1,), False, OrderedDict())
+        ops.add(("ctorch._utils\n_rebuild_tensor_v2\n((\u008c\u0007storagectorch\nFloatStorage\n\u008c\u00010\u008c\u0003cpuK\u0004tQ"
+                + "K\u0000K\u0002\u0085K\u0001\u0085\u0089ccollections\nOrderedDict\n)RtR").getBytes(StandardCharsets.ISO_8859_1));
+        for (String g : new String[]{"torch\nFloatStorage\n", "torch\nHalfStorage\n", "torch._utils\n_rebuild_tensor_v2\n",
+                "collections\nOrderedDict\n", "torch._utils\n_rebuild_parameter\n"}) {
+            ops.add(("c" + g).getBytes(StandardCharsets.US_ASCII));                // GLOBAL
+        }
+        return ops.toArray(new byte[0][]);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> pickleOps() {
+        return Arbitraries.integers().between(0, PICKLE_OPS.length - 1).list().ofMinSize(1).ofMaxSize(60);
+    }
+
+    @Property(seed = SEED)
+    void json(@ForAll("jsonSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
+        Object read = FuzzCheck.check("json", Mutation.apply(seed(seed), edits), work("x.json"), JSON_TEXT, JSON);
+        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    }
+
+    @Provide
+    Arbitrary<List<Mutation>> edits() {
+        return Mutation.edits();
+    }
+
+    @Provide
+    Arbitrary<String> npySeeds() {
+        return Arbitraries.of("/io-fixtures/npy/f32_2x3x4.npy", "/io-fixtures/npy/f32_scalar.npy", "/io-fixtures/npy/f32_empty.npy",
+                "/io-fixtures/npy/f32_fortran_2x3x4.npy", "/io-fixtures/npy/f32_bigendian_2x3x4.npy",
+                "/io-fixtures/npy/f32_v2_2x3x4.npy", "/io-fixtures/npy/f64_2x3.npy");
+    }
+
+    @Provide
+    Arbitrary<String> safetensorsSeeds() {
+        return Arbitraries.of("/fixtures/rnn_tanh_l1_nobias_h0.safetensors", "/fixtures/gru_l1_bias.safetensors", "dtypes.safetensors");
+    }
+
+    @Provide
+    Arbitrary<String> torchSeeds() {
+        return Arbitraries.of("/io-fixtures/torch/gru_state.pt", "/io-fixtures/torch/views.pt", "/io-fixtures/torch/dtypes.pt",
+                "/io-fixtures/torch/checkpoint.pt", "/io-fixtures/torch/evil_os_system_p4.pt");
+    }
+
+    @Provide
+    Arbitrary<String> jsonSeeds() {
+        return Arbitraries.of("header:/fixtures/gru_l1_bias.safetensors", "header:dtypes.safetensors",
+                "text:{\"a\": [1, -2.5e3, true, false, null, \"s\\u00e9\\n\"], \"b\": {\"c\": [[[]]], \"d\": 9223372036854775807}}");
+    }
+
+    /** The bytes of a seed: a classpath resource, "dtypes.safetensors", "header:&lt;seed&gt;" (its JSON) or "text:&lt;json&gt;". */
+    static byte[] seed(String name) {
+        return SEEDS.computeIfAbsent(name, n -> {
+            try {
+                if (n.equals("dtypes.safetensors")) return dtypesSafetensors();
+                if (n.startsWith("text:")) return n.substring(5).getBytes(StandardCharsets.UTF_8);
+                if (n.startsWith("header:")) {
+                    byte[] f = seed(n.substring(7));
+                    long len = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+                    return java.util.Arrays.copyOfRange(f, 8, 8 + (int) len);
+                }
+                try (InputStream in = ReadersFuzzTest.class.getResourceAsStream(n)) {
+                    if (in == null) throw new IOException("no test resource " + n);
+                    return in.readAllBytes();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A safetensors file holding one small tensor of every dtype the reader converts, with metadata. */
+    static byte[] dtypesSafetensors() {
+        String[] dtypes = {"F64", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16", "I8", "U8", "BOOL"};
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("__metadata__", Map.of("format", "pt"));
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        for (String d : dtypes) {
+            int w = Safetensors.dtypeBytes(d);
+            long begin = data.size();
+            for (int i = 0; i < 6 * w; i++) data.write(i * 37 + w);
+            header.put(d.toLowerCase(), Map.of("dtype", d, "shape", new int[]{2, 3}, "data_offsets", new long[]{begin, data.size()}));
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + data.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json).put(data.toByteArray());
+        return b.array();
+    }
+
+    private static final Map<String, Map<String, byte[]>> ENTRIES = new ConcurrentHashMap<>();
+
+    /** The seed archive with its data.pkl mutated, every other entry kept. */
+    static byte[] rezip(String seed, List<Mutation> edits) throws IOException {
+        Map<String, byte[]> entries = ENTRIES.computeIfAbsent(seed, n -> {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            try {
+                Path f = work("seed-" + n.replace('/', '_'));
+                Files.write(f, seed(n));
+                try (ZipFile z = new ZipFile(f.toFile())) {
+                    for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                        try (InputStream in = z.getInputStream(e)) {
+                            m.put(e.getName(), in.readAllBytes());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return m;
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zo = new ZipOutputStream(out)) {
+            zo.setLevel(0);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                byte[] b = e.getKey().endsWith("/data.pkl") ? Mutation.apply(e.getValue(), edits) : e.getValue();
+                zo.putNextEntry(new ZipEntry(e.getKey()));
+                zo.write(b);
+                zo.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A scratch file under target/fuzz-work, one per name (each fuzz thread reuses its own). */
+    static Path work(String name) throws IOException {
+        Path dir = Path.of("target", "fuzz-work");
+        Files.createDirectories(dir);
+        return dir.resolve(name);
+    }
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(ReadersFuzzTest.class.getResource(name).toURI());
+    }
+}
