@@ -1,9 +1,5 @@
 package org.gru4j.io;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Well-formed .npy and safetensors files with random header values, for fuzzing the readers' checks rather than their
@@ -22,12 +19,14 @@ final class HeaderPrograms {
 
     static final long[] DIMS = {0, 1, 2, 3, 7, 255, 65536, Integer.MAX_VALUE, 1L << 31, 1L << 32, 1L << 62, Long.MAX_VALUE, -1};
 
-    /** Dimensions: mostly small, sometimes an edge value. */
-    static Arbitrary<List<Long>> shape() {
-        Arbitrary<Long> dim = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(0, 4)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12).map(i -> DIMS[i])));
-        return dim.list().ofMaxSize(4);
+    /** Zero to four dimensions: each 0 to 4 six times in seven, else an edge value. */
+    static List<Long> shape(SplittableRandom random) {
+        int n = random.nextInt(0, 5);
+        List<Long> shape = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            shape.add(random.nextInt(7) < 6 ? random.nextLong(0, 5) : DIMS[random.nextInt(DIMS.length)]);
+        }
+        return shape;
     }
 
     static long count(List<Long> shape) {
@@ -36,70 +35,88 @@ final class HeaderPrograms {
         return n;
     }
 
-    /** A data length: what the header needs (when small), or a few bytes off, or none. */
-    static Arbitrary<Integer> slack() {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.just(0)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(-5, 5)));
+    /** A data length: what the header needs (when small) four times in five, else a few bytes off or none. */
+    static int slack(SplittableRandom random) {
+        return random.nextInt(5) < 4 ? 0 : random.nextInt(-5, 6);
     }
 
-    static Arbitrary<byte[]> npy() {
-        Arbitrary<String> descr = Arbitraries.of("<f4", "<f4", "<f4", ">f4", "=f4", "<f8", "|u1", "<i8", "f4", "", "<f4'");
-        Arbitrary<String> fortran = Arbitraries.of("False", "False", "True", "0", "");
-        Arbitrary<Integer> version = Arbitraries.of(1, 1, 2, 3, 0, 4);
-        return Combinators.combine(descr, fortran, shape(), version, slack()).as((d, f, sh, v, sl) -> {
-            StringBuilder tuple = new StringBuilder();
-            for (long x : sh) tuple.append(tuple.length() == 0 ? "" : ", ").append(x);
-            if (sh.size() == 1) tuple.append(',');
-            String header = "{'descr': '" + d + "', 'fortran_order': " + f + ", 'shape': (" + tuple + "), }\n";
-            byte[] h = header.getBytes(StandardCharsets.UTF_8);
-            int pre = v >= 2 ? 12 : 10;
-            long need = count(sh) * 4;
-            int data = (int) Math.max(0, Math.min(need, 4096) + sl);
-            ByteBuffer b = ByteBuffer.allocate(pre + h.length + data).order(ByteOrder.LITTLE_ENDIAN);
-            b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) (int) v, 0});
-            if (v >= 2) b.putInt(h.length);
-            else b.putShort((short) h.length);
-            b.put(h);
-            return b.array();
-        });
+    static <T> T oneOf(SplittableRandom random, T[] choices) {
+        return choices[random.nextInt(choices.length)];
+    }
+
+    /** Descriptors repeated to weight them: mostly float32 little-endian. */
+    static final String[] NPY_DESCR = {"<f4", "<f4", "<f4", ">f4", "=f4", "<f8", "|u1", "<i8", "f4", "", "<f4'"};
+    static final String[] NPY_FORTRAN = {"False", "False", "True", "0", ""};
+    static final Integer[] NPY_VERSION = {1, 1, 2, 3, 0, 4};
+
+    static byte[] npy(SplittableRandom random) {
+        String d = oneOf(random, NPY_DESCR);
+        String f = oneOf(random, NPY_FORTRAN);
+        List<Long> sh = shape(random);
+        int v = oneOf(random, NPY_VERSION);
+        int sl = slack(random);
+        StringBuilder tuple = new StringBuilder();
+        for (long x : sh) tuple.append(tuple.length() == 0 ? "" : ", ").append(x);
+        if (sh.size() == 1) tuple.append(',');
+        String header = "{'descr': '" + d + "', 'fortran_order': " + f + ", 'shape': (" + tuple + "), }\n";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        int pre = v >= 2 ? 12 : 10;
+        long need = count(sh) * 4;
+        int data = (int) Math.max(0, Math.min(need, 4096) + sl);
+        ByteBuffer b = ByteBuffer.allocate(pre + h.length + data).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) v, 0});
+        if (v >= 2) b.putInt(h.length);
+        else b.putShort((short) h.length);
+        b.put(h);
+        return b.array();
     }
 
     record Entry(String dtype, List<Long> shape, int offsetKind, long edge) {}
 
-    static Arbitrary<byte[]> safetensors() {
-        Arbitrary<String> dtype = Arbitraries.of("F32", "F32", "F64", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16", "I8",
-                "U8", "BOOL", "F8_E4M3", "f32", "");
-        // offsets: 0 consecutive and consistent, 1 begin at an edge value, 2 end at an edge value, 3 overlapping the previous
-        Arbitrary<Entry> entry = Combinators.combine(dtype, shape(), Arbitraries.of(0, 0, 0, 1, 2, 3),
-                Arbitraries.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12).map(i -> DIMS[i])).as(Entry::new);
-        return Combinators.combine(entry.list().ofMinSize(1).ofMaxSize(4), slack(), Arbitraries.of(true, false)).as((entries, sl, meta) -> {
-            Map<String, Object> header = new LinkedHashMap<>();
-            if (meta) header.put("__metadata__", Map.of("format", "pt"));
-            long off = 0, prevBegin = 0;
-            int k = 0;
-            for (Entry e : entries) {
-                int w = Math.max(1, Safetensors.dtypeBytes(e.dtype()));
-                long bytes = Math.min(count(e.shape()), 1 << 12) * w;
-                long begin = off, end = off + bytes;
-                switch (e.offsetKind()) {
-                    case 1 -> begin = e.edge();
-                    case 2 -> end = e.edge();
-                    case 3 -> { begin = prevBegin; end = prevBegin + bytes; }
-                    default -> { }
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("dtype", e.dtype());
-                m.put("shape", new ArrayList<>(e.shape()));
-                m.put("data_offsets", new long[]{begin, end});
-                header.put("t" + k++, m);
-                prevBegin = begin;
-                off = Math.max(off, end);
+    static final String[] SAFETENSORS_DTYPES = {"F32", "F32", "F64", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16",
+            "I8", "U8", "BOOL", "F8_E4M3", "f32", ""};
+    // offsets: 0 consecutive and consistent (half the tensors), 1 begin at an edge value, 2 end at an edge value,
+    // 3 overlapping the previous
+    static final Integer[] OFFSET_KINDS = {0, 0, 0, 1, 2, 3};
+
+    static Entry entry(SplittableRandom random) {
+        return new Entry(oneOf(random, SAFETENSORS_DTYPES), shape(random), oneOf(random, OFFSET_KINDS),
+                DIMS[random.nextInt(DIMS.length)]);
+    }
+
+    /** One to four tensors, with or without __metadata__. */
+    static byte[] safetensors(SplittableRandom random) {
+        int n = random.nextInt(1, 5);
+        List<Entry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) entries.add(entry(random));
+        int sl = slack(random);
+        boolean meta = random.nextBoolean();
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (meta) header.put("__metadata__", Map.of("format", "pt"));
+        long off = 0, prevBegin = 0;
+        int k = 0;
+        for (Entry e : entries) {
+            int w = Math.max(1, Safetensors.dtypeBytes(e.dtype()));
+            long bytes = Math.min(count(e.shape()), 1 << 12) * w;
+            long begin = off, end = off + bytes;
+            switch (e.offsetKind()) {
+                case 1 -> begin = e.edge();
+                case 2 -> end = e.edge();
+                case 3 -> { begin = prevBegin; end = prevBegin + bytes; }
+                default -> { }
             }
-            byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
-            int data = (int) Math.max(0, Math.min(off, 1 << 16) + sl);
-            ByteBuffer b = ByteBuffer.allocate(8 + json.length + data).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(json.length).put(json);
-            return b.array();
-        });
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dtype", e.dtype());
+            m.put("shape", new ArrayList<>(e.shape()));
+            m.put("data_offsets", new long[]{begin, end});
+            header.put("t" + k++, m);
+            prevBegin = begin;
+            off = Math.max(off, end);
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int data = (int) Math.max(0, Math.min(off, 1 << 16) + sl);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + data).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json);
+        return b.array();
     }
 }

@@ -1,25 +1,23 @@
 package org.gru4j.io;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Pickle programs that build values, for fuzzing the unpickler past its stack checks. Every value program pushes
  * exactly one value:
  * <pre>
- * value  := leaf | list | tuple | dict | memoized container | stray opcode + value
+ * value  := leaf | list | tuple | dict | stray opcode + value      (weights 20 : 6 : 3 : 6 : 1; a leaf at depth 0)
  * leaf   := BININT1 k | BININT -1 | LONG1 2^63-1 | BINFLOAT NaN | SHORT_BINUNICODE s | NONE | NEWTRUE | a valid tensor
  *         | BINGET m   (may read a memo slot before it is written, or the container it is inside: a cycle)
- * list   := EMPTY_LIST [BINPUT m] MARK value* APPENDS
- * tuple  := MARK value* TUPLE
- * dict   := EMPTY_DICT [BINPUT m] MARK (value value)* SETITEMS
+ * list   := EMPTY_LIST [BINPUT m] MARK value* APPENDS         (0 to 4 values; memoized half the time, m 0 or 1)
+ * tuple  := MARK value* TUPLE                                   (0 to 3 values)
+ * dict   := EMPTY_DICT [BINPUT m] MARK (value value)* SETITEMS   (0 to 3 pairs)
  * </pre>
- * The body of {@link #topLevel} is key-value pairs for the outer dict, keys mostly strings.
+ * The body of {@link #topLevel} is 1 to 4 key-value pairs for the outer dict, keys mostly strings.
  */
 final class PicklePrograms {
     private PicklePrograms() {}
@@ -33,29 +31,47 @@ final class PicklePrograms {
 
     static final String[] STRAY = {"0", "2", "a", "s", "R", "b", "Q", "t", "(", "1", "\u0094"};
 
-    static Arbitrary<byte[]> value(int depth) {
-        Arbitrary<byte[]> leaf = Arbitraries.of(LEAVES).map(PicklePrograms::bytes);
-        if (depth == 0) return leaf;
-        Arbitrary<byte[]> sub = Arbitraries.lazy(() -> value(depth - 1));
-        Arbitrary<String> memo = Arbitraries.of("", "", "q\u0000", "q\u0001");
-        Arbitrary<byte[]> list = Combinators.combine(memo, sub.list().ofMaxSize(4))
-                .as((m, vs) -> join(bytes("]" + m + "("), vs, bytes("e")));
-        Arbitrary<byte[]> tuple = sub.list().ofMaxSize(3).map(vs -> join(bytes("("), vs, bytes("t")));
-        Arbitrary<byte[]> dict = Combinators.combine(memo, Combinators.combine(sub, sub).as(PicklePrograms::concat).list().ofMaxSize(3))
-                .as((m, kvs) -> join(bytes("}" + m + "("), kvs, bytes("u")));
-        Arbitrary<byte[]> stray = Combinators.combine(Arbitraries.of(STRAY), sub).as((op, v) -> concat(bytes(op), v));
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(20, leaf), net.jqwik.api.Tuple.of(6, list), net.jqwik.api.Tuple.of(3, tuple),
-                net.jqwik.api.Tuple.of(6, dict), net.jqwik.api.Tuple.of(1, stray));
+    static final String[] MEMO = {"", "", "q\u0000", "q\u0001"};
+
+    static final String[] KEYS = {"\u008c\u0001w", "\u008c\u0003a.b", "\u008c\u0004rnn."};
+
+    static String oneOf(SplittableRandom random, String[] choices) {
+        return choices[random.nextInt(choices.length)];
     }
 
-    /** Key-value pairs for the outer dict: string keys to values, sometimes a value as the key. */
-    static Arbitrary<byte[]> topLevel() {
-        Arbitrary<byte[]> key = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Arbitraries.of("\u008c\u0001w", "\u008c\u0003a.b", "\u008c\u0004rnn.").map(PicklePrograms::bytes)),
-                net.jqwik.api.Tuple.of(1, value(2)));
-        return Combinators.combine(key, value(3)).as(PicklePrograms::concat).list().ofMinSize(1).ofMaxSize(4)
-                .map(kvs -> join(new byte[0], kvs, new byte[0]));
+    static byte[] value(SplittableRandom random, int depth) {
+        int pick = depth == 0 ? 0 : random.nextInt(36);
+        if (pick < 20) return bytes(oneOf(random, LEAVES));                          // leaf: 20 of 36
+        if (pick < 26) {                                                               // list: 6
+            String m = oneOf(random, MEMO);
+            return join(bytes("]" + m + "("), values(random, depth - 1, random.nextInt(0, 5)), bytes("e"));
+        }
+        if (pick < 29) return join(bytes("("), values(random, depth - 1, random.nextInt(0, 4)), bytes("t"));   // tuple: 3
+        if (pick < 35) {                                                               // dict: 6
+            String m = oneOf(random, MEMO);
+            int pairs = random.nextInt(0, 4);
+            List<byte[]> kvs = new ArrayList<>(pairs);
+            for (int i = 0; i < pairs; i++) kvs.add(concat(value(random, depth - 1), value(random, depth - 1)));
+            return join(bytes("}" + m + "("), kvs, bytes("u"));
+        }
+        return concat(bytes(oneOf(random, STRAY)), value(random, depth - 1));          // stray opcode: 1
+    }
+
+    static List<byte[]> values(SplittableRandom random, int depth, int n) {
+        List<byte[]> vs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) vs.add(value(random, depth));
+        return vs;
+    }
+
+    /** Key-value pairs for the outer dict: string keys to values, sometimes (1 in 5) a value as the key. */
+    static byte[] topLevel(SplittableRandom random) {
+        int pairs = random.nextInt(1, 5);
+        List<byte[]> kvs = new ArrayList<>(pairs);
+        for (int i = 0; i < pairs; i++) {
+            byte[] key = random.nextInt(5) < 4 ? bytes(oneOf(random, KEYS)) : value(random, 2);
+            kvs.add(concat(key, value(random, 3)));
+        }
+        return join(new byte[0], kvs, new byte[0]);
     }
 
     static byte[] bytes(String s) {

@@ -1,11 +1,6 @@
 package org.gru4j.io;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -28,13 +24,13 @@ import java.util.zip.ZipOutputStream;
 /**
  * Mutation fuzzing of every core reader (see RELIABILITY.md): valid seed files get one to eight {@link Mutation}s
  * (bit flips, truncation, insertions, deletions, length fields and header numbers set to huge or negative values)
- * and {@link FuzzCheck} judges what the reader does with them. The seed is fixed, so CI sees the same inputs each
- * run; the number of tries per reader is jqwik's default, which the build sets from -Dgru4j.fuzz.tries.
+ * and {@link FuzzCheck} judges what the reader does with them. Each test is a plain JUnit loop ({@link FuzzTries}) over
+ * tries drawn from a SplittableRandom with a fixed seed, so CI sees the same inputs each run; the number of tries per
+ * test is -Dgru4j.fuzz.tries (1200 by default), and a failure names the try index and the seed to replay it.
  */
 class ReadersFuzzTest {
     static final List<Class<? extends Throwable>> IO = List.of(IOException.class);
     static final List<Class<? extends Throwable>> JSON = List.of(Json.ParseException.class);
-    static final String SEED = "20261126";
 
     static final FuzzCheck.Reader NPY = Npy::read;
     static final FuzzCheck.Reader SAFETENSORS = Safetensors::read;
@@ -43,53 +39,48 @@ class ReadersFuzzTest {
 
     private static final Map<String, byte[]> SEEDS = new ConcurrentHashMap<>();
 
-    @Property(seed = SEED)
-    void npy(@ForAll("npySeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("npy", Mutation.apply(seed(seed), edits), work("x.npy"), NPY, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void npy() {
+        FuzzTries.run("npy", r -> FuzzCheck.check("npy", mutated(r, NPY_SEEDS), work("x.npy"), NPY, IO));
     }
 
-    @Property(seed = SEED)
-    void safetensors(@ForAll("safetensorsSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("safetensors", Mutation.apply(seed(seed), edits), work("x.safetensors"), SAFETENSORS, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void safetensors() {
+        FuzzTries.run("safetensors", r -> FuzzCheck.check("safetensors", mutated(r, SAFETENSORS_SEEDS), work("x.safetensors"),
+                SAFETENSORS, IO));
+    }
+
+    /** One of the seeds, picked uniformly, with one to eight edits. */
+    static byte[] mutated(SplittableRandom random, String[] seeds) {
+        String seed = seeds[random.nextInt(seeds.length)];
+        return Mutation.apply(seed(seed), Mutation.edits(random));
     }
 
     /** Well-formed files whose header values are random (HeaderPrograms): the checks behind the syntax. */
-    @Property(seed = SEED)
-    void npyHeaders(@ForAll("npyFiles") byte[] file) throws IOException {
-        Object read = FuzzCheck.check("npy", file, work("h.npy"), NPY, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void npyHeaders() {
+        FuzzTries.run("npyHeaders", r -> FuzzCheck.check("npy", HeaderPrograms.npy(r), work("h.npy"), NPY, IO));
     }
 
-    @Property(seed = SEED)
-    void safetensorsHeaders(@ForAll("safetensorsFiles") byte[] file) throws IOException {
-        Object read = FuzzCheck.check("safetensors", file, work("h.safetensors"), SAFETENSORS, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
-    }
-
-    @Provide
-    Arbitrary<byte[]> npyFiles() {
-        return HeaderPrograms.npy();
-    }
-
-    @Provide
-    Arbitrary<byte[]> safetensorsFiles() {
-        return HeaderPrograms.safetensors();
+    @Test
+    void safetensorsHeaders() {
+        FuzzTries.run("safetensorsHeaders", r -> FuzzCheck.check("safetensors", HeaderPrograms.safetensors(r),
+                work("h.safetensors"), SAFETENSORS, IO));
     }
 
     /** The whole archive mutated: mostly exercises the zip layer and its checks. */
-    @Property(seed = SEED)
-    void torchZip(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("torch", Mutation.apply(seed(seed), edits), work("x.pt"), TORCH, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void torchZip() {
+        FuzzTries.run("torchZip", r -> FuzzCheck.check("torch", mutated(r, TORCH_SEEDS), work("x.pt"), TORCH, IO));
     }
 
     /** Only data.pkl mutated, then zipped again with the seed's storages: exercises the unpickler. */
-    @Property(seed = SEED)
-    void torchPickle(@ForAll("torchSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("torch", rezip(seed, edits), work("x.pt"), TORCH, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void torchPickle() {
+        FuzzTries.run("torchPickle", r -> {
+            String seed = TORCH_SEEDS[r.nextInt(TORCH_SEEDS.length)];
+            return FuzzCheck.check("torch", rezip(seed, Mutation.edits(r)), work("x.pt"), TORCH, IO);
+        });
     }
 
     /**
@@ -99,12 +90,17 @@ class ReadersFuzzTest {
      * unpickler's semantics (cycles through the memo, containers used as keys, wrong argument types for the rebuild
      * calls) that byte mutations of a valid pickle rarely do.
      */
-    @Property(seed = SEED)
-    void torchPickleOps(@ForAll("pickleOps") List<Integer> ops) throws IOException {
+    @Test
+    void torchPickleOps() {
+        FuzzTries.run("torchPickleOps", r -> FuzzCheck.check("torch", pickleArchive(pickleOps(r)), work("ops.pt"), TORCH, IO));
+    }
+
+    /** 1 to 60 opcodes from {@link #PICKLE_OPS}, each picked uniformly. */
+    static byte[] pickleOps(SplittableRandom random) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (int op : ops) body.writeBytes(PICKLE_OPS[op]);
-        Object read = FuzzCheck.check("torch", pickleArchive(body.toByteArray()), work("ops.pt"), TORCH, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+        int n = random.nextInt(1, 61);
+        for (int i = 0; i < n; i++) body.writeBytes(PICKLE_OPS[random.nextInt(PICKLE_OPS.length)]);
+        return body.toByteArray();
     }
 
     /**
@@ -113,15 +109,10 @@ class ReadersFuzzTest {
      * before they are filled and read back inside themselves, making cycles; keys may be containers. Now and then a
      * stray opcode unbalances the program. Reaches the rebuild calls, the flattening and the key handling.
      */
-    @Property(seed = SEED)
-    void torchPickleValues(@ForAll("pickleValues") byte[] body) throws IOException {
-        Object read = FuzzCheck.check("torch", pickleArchive(body), work("values.pt"), TORCH, IO);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
-    }
-
-    @Provide
-    Arbitrary<byte[]> pickleValues() {
-        return PicklePrograms.topLevel();
+    @Test
+    void torchPickleValues() {
+        FuzzTries.run("torchPickleValues", r -> FuzzCheck.check("torch", pickleArchive(PicklePrograms.topLevel(r)),
+                work("values.pt"), TORCH, IO));
     }
 
     /** PROTO 2, a dict and a MARK, the body (key-value pairs), SETITEMS, STOP; zipped with a 16-byte storage '0'. */
@@ -181,45 +172,23 @@ class ReadersFuzzTest {
         return ops.toArray(new byte[0][]);
     }
 
-    @Provide
-    Arbitrary<List<Integer>> pickleOps() {
-        return Arbitraries.integers().between(0, PICKLE_OPS.length - 1).list().ofMinSize(1).ofMaxSize(60);
+    @Test
+    void json() {
+        FuzzTries.run("json", r -> FuzzCheck.check("json", mutated(r, JSON_SEEDS), work("x.json"), JSON_TEXT, JSON));
     }
 
-    @Property(seed = SEED)
-    void json(@ForAll("jsonSeeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("json", Mutation.apply(seed(seed), edits), work("x.json"), JSON_TEXT, JSON);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
-    }
+    static final String[] NPY_SEEDS = {"/io-fixtures/npy/f32_2x3x4.npy", "/io-fixtures/npy/f32_scalar.npy",
+            "/io-fixtures/npy/f32_empty.npy", "/io-fixtures/npy/f32_fortran_2x3x4.npy", "/io-fixtures/npy/f32_bigendian_2x3x4.npy",
+            "/io-fixtures/npy/f32_v2_2x3x4.npy", "/io-fixtures/npy/f64_2x3.npy"};
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutation.edits();
-    }
+    static final String[] SAFETENSORS_SEEDS = {"/fixtures/rnn_tanh_l1_nobias_h0.safetensors", "/fixtures/gru_l1_bias.safetensors",
+            "dtypes.safetensors"};
 
-    @Provide
-    Arbitrary<String> npySeeds() {
-        return Arbitraries.of("/io-fixtures/npy/f32_2x3x4.npy", "/io-fixtures/npy/f32_scalar.npy", "/io-fixtures/npy/f32_empty.npy",
-                "/io-fixtures/npy/f32_fortran_2x3x4.npy", "/io-fixtures/npy/f32_bigendian_2x3x4.npy",
-                "/io-fixtures/npy/f32_v2_2x3x4.npy", "/io-fixtures/npy/f64_2x3.npy");
-    }
+    static final String[] TORCH_SEEDS = {"/io-fixtures/torch/gru_state.pt", "/io-fixtures/torch/views.pt",
+            "/io-fixtures/torch/dtypes.pt", "/io-fixtures/torch/checkpoint.pt", "/io-fixtures/torch/evil_os_system_p4.pt"};
 
-    @Provide
-    Arbitrary<String> safetensorsSeeds() {
-        return Arbitraries.of("/fixtures/rnn_tanh_l1_nobias_h0.safetensors", "/fixtures/gru_l1_bias.safetensors", "dtypes.safetensors");
-    }
-
-    @Provide
-    Arbitrary<String> torchSeeds() {
-        return Arbitraries.of("/io-fixtures/torch/gru_state.pt", "/io-fixtures/torch/views.pt", "/io-fixtures/torch/dtypes.pt",
-                "/io-fixtures/torch/checkpoint.pt", "/io-fixtures/torch/evil_os_system_p4.pt");
-    }
-
-    @Provide
-    Arbitrary<String> jsonSeeds() {
-        return Arbitraries.of("header:/fixtures/gru_l1_bias.safetensors", "header:dtypes.safetensors",
-                "text:{\"a\": [1, -2.5e3, true, false, null, \"s\\u00e9\\n\"], \"b\": {\"c\": [[[]]], \"d\": 9223372036854775807}}");
-    }
+    static final String[] JSON_SEEDS = {"header:/fixtures/gru_l1_bias.safetensors", "header:dtypes.safetensors",
+            "text:{\"a\": [1, -2.5e3, true, false, null, \"s\\u00e9\\n\"], \"b\": {\"c\": [[[]]], \"d\": 9223372036854775807}}"};
 
     /** The bytes of a seed: a classpath resource, "dtypes.safetensors", "header:&lt;seed&gt;" (its JSON) or "text:&lt;json&gt;". */
     static byte[] seed(String name) {
@@ -294,7 +263,7 @@ class ReadersFuzzTest {
         return out.toByteArray();
     }
 
-    /** A scratch file under target/fuzz-work, one per name (each fuzz thread reuses its own). */
+    /** A scratch file under target/fuzz-work, one per name (each fuzz test reuses its own). */
     static Path work(String name) throws IOException {
         Path dir = Path.of("target", "fuzz-work");
         Files.createDirectories(dir);

@@ -1,21 +1,20 @@
 package org.gru4j.onnx;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * (A copy of gru4j-core's test class org.gru4j.io.Mutation: test classes are not shared between modules.)
  * One edit of a seed file, for fuzzing the readers. Positions are taken modulo the file's length, so a list of
- * mutations applies to any seed and jqwik can shrink it to the fewest, smallest edits that still break a reader.
+ * mutations applies to any seed. Half the positions are small (below 2^k, k from 1 to 12), so edits often land in the
+ * headers and length fields at the start of a file; a quarter of the values are edge values ({@link #EDGES}).
  * <pre>
  * FLIP      flip bit (value mod 8) of byte at
- * SET       set byte at to value (jqwik's edge cases give 0x00, 0xff, 0x7f, 0x80)
+ * SET       set byte at to value (the edge values give 0x00, 0x01, 0xff, 0x7f, 0x80)
  * TRUNCATE  keep the first at bytes
  * INSERT    insert length copies of byte value at at
  * DELETE    delete length bytes from at
@@ -38,17 +37,25 @@ record Mutation(Kind kind, int at, int length, long value) {
             "9223372036854775808", "99999999999999999999999", "1e308", "-0", "536870912", "1073741824"};
     static final byte[] TOKENS = "{}[]()\"',:\\.-0123456789eE+ \n\tLNtTfF#".getBytes(StandardCharsets.US_ASCII);
 
-    static Arbitrary<Mutation> any() {
-        return Combinators.combine(
-                Arbitraries.of(Kind.class),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.integers().between(1, 64),
-                Arbitraries.longs()).as(Mutation::new);
+    /** Values that sit on the edges of a byte, an int and a long; a quarter of the values drawn are one of these. */
+    static final long[] EDGES = {0, 1, -1, 0x7f, 0x80, 0xff, -0x80, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE,
+            Long.MIN_VALUE};
+
+    /** One edit: any kind, a position (half the time a small one), a length of 1 to 64, a value (often an edge). */
+    static Mutation any(SplittableRandom random) {
+        Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+        int at = random.nextBoolean() ? random.nextInt(Integer.MAX_VALUE) : random.nextInt(1 << random.nextInt(1, 13));
+        int length = random.nextInt(1, 65);
+        long value = random.nextInt(4) == 0 ? EDGES[random.nextInt(EDGES.length)] : random.nextLong();
+        return new Mutation(kind, at, length, value);
     }
 
     /** One to eight edits. */
-    static Arbitrary<List<Mutation>> edits() {
-        return any().list().ofMinSize(1).ofMaxSize(8);
+    static List<Mutation> edits(SplittableRandom random) {
+        int n = random.nextInt(1, 9);
+        List<Mutation> edits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) edits.add(any(random));
+        return edits;
     }
 
     static byte[] apply(byte[] seed, List<Mutation> edits) {

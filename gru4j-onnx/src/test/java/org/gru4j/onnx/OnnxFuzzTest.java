@@ -1,12 +1,7 @@
 package org.gru4j.onnx;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -19,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -26,8 +22,9 @@ import java.util.stream.Stream;
 /**
  * Mutation fuzzing of the ONNX reader and graph loader ({@link OnnxGraph#load}: protobuf wire format, initializer
  * decoding, external data, operator and graph checks), see RELIABILITY.md. Documented refusals are IOException
- * (ModelFormatException) and IllegalArgumentException thrown by gru4j with the file named. The seed is fixed; the
- * tries come from -Dgru4j.fuzz.tries. Inputs that once broke the loader are replayed from fuzz-regressions/onnx/.
+ * (ModelFormatException) and IllegalArgumentException thrown by gru4j with the file named. Each test is a plain JUnit
+ * loop ({@link FuzzTries}) over tries from a SplittableRandom with a fixed seed; the tries come from -Dgru4j.fuzz.tries
+ * (1200 by default). Inputs that once broke the loader are replayed from fuzz-regressions/onnx/.
  */
 class OnnxFuzzTest {
     static final List<Class<? extends Throwable>> ALLOWED = List.of(IOException.class, IllegalArgumentException.class);
@@ -51,17 +48,21 @@ class OnnxFuzzTest {
     };
     private static final Map<String, byte[]> SEEDS = new ConcurrentHashMap<>();
 
-    @Property(seed = "20261126")
-    void load(@ForAll("seeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("onnx", Mutation.apply(seed(seed), edits), work("x.onnx"), LOAD, ALLOWED);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void load() {
+        FuzzTries.run("onnx load", r -> FuzzCheck.check("onnx", mutated(r), work("x.onnx"), LOAD, ALLOWED));
     }
 
     /** What loads is also run once: fuzzed attributes and initializers reach the operators. */
-    @Property(seed = "20261126")
-    void loadAndRun(@ForAll("seeds") String seed, @ForAll("edits") List<Mutation> edits) throws IOException {
-        Object read = FuzzCheck.check("onnx", Mutation.apply(seed(seed), edits), work("x.onnx"), LOAD_AND_RUN, ALLOWED);
-        Statistics.label("outcome").collect(read == null ? "refused" : "read");
+    @Test
+    void loadAndRun() {
+        FuzzTries.run("onnx loadAndRun", r -> FuzzCheck.check("onnx", mutated(r), work("x.onnx"), LOAD_AND_RUN, ALLOWED));
+    }
+
+    /** One of the seeds, picked uniformly, with one to eight edits. */
+    static byte[] mutated(SplittableRandom random) {
+        String seed = SEED_FILES[random.nextInt(SEED_FILES.length)];
+        return Mutation.apply(seed(seed), Mutation.edits(random));
     }
 
     @TestFactory
@@ -78,16 +79,9 @@ class OnnxFuzzTest {
         return tests.stream();
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutation.edits();
-    }
-
-    @Provide
-    Arbitrary<String> seeds() {
-        return Arbitraries.of("helper_gru_lbr0.onnx", "helper_lstm_peephole.onnx", "helper_glue_ops.onnx",
-                "helper_gru_external.onnx", "helper_rnn_bi_acts.onnx");
-    }
+    /** Seed models in onnx-fixtures/. */
+    static final String[] SEED_FILES = {"helper_gru_lbr0.onnx", "helper_lstm_peephole.onnx", "helper_glue_ops.onnx",
+            "helper_gru_external.onnx", "helper_rnn_bi_acts.onnx"};
 
     static byte[] seed(String name) {
         return SEEDS.computeIfAbsent(name, n -> {
