@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * try i gets the i-th split of new SplittableRandom(seed), so a longer run repeats the shorter run's inputs first
  *       and -Dgru4j.fuzz.try=i replays try i alone (with the same seed)
  * </pre>
- * The first try that fails stops the test with the property, the try index and the seed in the message; {@link
+ * The first try that fails stops the test with its name, the try index and the seed in the message; {@link
  * FuzzCheck} has already saved the input under target/fuzz-crashes/&lt;reader&gt;/. There is no shrinking: the edits
  * are few (1 to 8) and the saved file is the regression input. Each test prints how many tries it ran and how many
  * inputs the reader read rather than refused, so a run shows both that it ran and how deep it got.
@@ -34,8 +34,8 @@ final class FuzzTries {
         return Long.getLong("gru4j.fuzz.seed", DEFAULT_SEED);
     }
 
-    /** Runs the tries of one property; returns the number run. */
-    static int run(String property, Try body) {
+    /** Runs the tries of one fuzz test (name is what messages call it); returns the number run. */
+    static int run(String name, Try body) {
         long seed = seed();
         int tries = tries();
         Integer only = Integer.getInteger("gru4j.fuzz.try");
@@ -50,14 +50,14 @@ final class FuzzTries {
             try {
                 result = body.run(random);
             } catch (Throwable t) {
-                throw new AssertionError(property + ": try " + i + " of " + tries + " (seed " + seed + ") failed: "
+                throw new AssertionError(name + ": try " + i + " of " + tries + " (seed " + seed + ") failed: "
                         + (t instanceof AssertionError ? t.getMessage() : t.toString()) + "; replay it with -Dgru4j.fuzz.seed="
                         + seed + " -Dgru4j.fuzz.try=" + i, t);
             }
             ran++;
             if (result != null) read++;
         }
-        System.out.printf("fuzz %s: %d tries (seed %d), %d read, %d refused, %.1f s%n", property, ran, seed, read, ran - read,
+        System.out.printf("fuzz %s: %d tries (seed %d), %d read, %d refused, %.1f s%n", name, ran, seed, read, ran - read,
                 (System.nanoTime() - start) / 1e9);
         return ran;
     }
