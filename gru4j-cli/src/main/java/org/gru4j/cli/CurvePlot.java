@@ -20,11 +20,11 @@ final class CurvePlot {
     static Path write(Path file, String task, int T, List<LongMemory.Row> rows) throws IOException {
         System.setProperty("java.awt.headless", "true");
         boolean adding = task.equals("adding");
-        XYChart chart = new XYChartBuilder().width(800).height(500)
+        XYChart chart = new XYChartBuilder().width(800).height(560)
                 .title(adding ? "Adding problem, T = " + T : "Copy memory, delay T = " + T)
                 .xAxisTitle("epoch").yAxisTitle(adding ? "test MSE (log scale)" : "test accuracy on recalled symbols").build();
         chart.getStyler().setYAxisLogarithmic(adding);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         if (!adding) {
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setYAxisMax(1.0);

@@ -94,13 +94,13 @@ public final class LongMemory {
         /** The full comparison's defaults: adding at T = 50, 100, 200, copy at delays 50, 100; writing to out. */
         public static Settings full(Path out, long seed) {
             return new Settings(List.of("adding", "copy"), List.of(50, 100, 200), List.of(50, 100), CELLS, 64,
-                    20, 100, 64, 3e-3, 1.0, 1000, 3, 8, seed, out);
+                    30, 100, 32, 1e-2, 1.0, 1000, 3, 8, seed, out);
         }
 
         /** The quick comparison (a few minutes at most on 2 cores): adding at T = 50 and a short copy task. */
         public static Settings quick(Path out, long seed) {
             return new Settings(List.of("adding", "copy"), List.of(50), List.of(20), CELLS, 64,
-                    6, 100, 64, 3e-3, 1.0, 500, 3, 8, seed, out);
+                    10, 100, 32, 1e-2, 1.0, 500, 3, 8, seed, out);
         }
     }
 
@@ -141,7 +141,13 @@ public final class LongMemory {
         List<Row> rows = new ArrayList<>();
         List<Path> plots = new ArrayList<>();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("long-memory").setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(progress)).setUpdateIntervalMillis(500)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(progress, barWidth()) {
+                    @Override
+                    public void accept(String line) {       // the library prints "\r" + line without flushing
+                        super.accept(line);
+                        progress.flush();
+                    }
+                }).setUpdateIntervalMillis(500)
                 .build()) {
             long done = 0;
             for (Job job : jobs) {
@@ -162,6 +168,19 @@ public final class LongMemory {
         Files.writeString(csv, csv(rows), StandardCharsets.UTF_8);
         Files.writeString(md, table, StandardCharsets.UTF_8);
         return new Report(rows, plots, csv, md, table, lastLine(rows));
+    }
+
+    /**
+     * The bar's width: $COLUMNS when the shell exports it, else 100. Given explicitly so that the progress bar library
+     * does not probe the terminal through JLine's native code (which JDK 22+ warns about on stderr).
+     */
+    private static int barWidth() {
+        try {
+            String c = System.getenv("COLUMNS");
+            return c != null ? Math.max(40, Integer.parseInt(c.trim())) : 100;
+        } catch (NumberFormatException e) {
+            return 100;
+        }
     }
 
     /** Trains one cell on one task and length; the test metric after each epoch is the curve. */

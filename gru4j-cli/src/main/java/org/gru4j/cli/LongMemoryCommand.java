@@ -29,13 +29,13 @@ final class LongMemoryCommand implements Callable<Integer> {
     List<String> cells;
     @Option(names = "--hidden", description = "hidden size of every cell; default 64")
     Integer hidden;
-    @Option(names = "--epochs", description = "epochs per run; default 20 (quick: 6)")
+    @Option(names = "--epochs", description = "epochs per run; default 30 (quick: 10)")
     Integer epochs;
     @Option(names = "--steps", description = "training steps per epoch, each on a batch of fresh examples; default 100")
     Integer steps;
-    @Option(names = "--batch", description = "examples per step; default 64")
+    @Option(names = "--batch", description = "examples per step; default 32")
     Integer batch;
-    @Option(names = "--lr", description = "Adam learning rate; default 3e-3")
+    @Option(names = "--lr", description = "Adam learning rate; default 1e-2")
     Double lr;
     @Option(names = "--clip", description = "maximum gradient norm; default 1")
     Double clip;
