@@ -39,8 +39,8 @@ import java.util.Locale;
  *
  * <p>Each epoch trains on freshly generated examples (the same ones for every cell: a function of seed, task, T and
  * epoch), through a {@link Trainer} over that epoch whose Adam state carries over; the test set is fixed per task and
- * length. The LSTM's forget-gate bias starts at 1 (Gers et al. 2000; Jozefowicz et al. 2015); everything else is
- * PyTorch's default initialisation.
+ * length. The LSTM's forget-gate bias starts at 1 by default (Gers et al. 2000; Jozefowicz et al. 2015); everything
+ * else is PyTorch's default initialisation.
  */
 public final class LongMemory {
     /** Adding problem MSE below this counts as solved (the literature's threshold, ~6% of the baseline). */
@@ -64,12 +64,14 @@ public final class LongMemory {
      * @param testExamples   size of the fixed test set of each task and length
      * @param copySymbols    symbols S to remember in the copy task
      * @param copyCategories categories K of each symbol (chance accuracy 1/K)
+     * @param forgetBias     the LSTM's initial forget-gate bias (1: Gers et al. 2000, Jozefowicz et al. 2015; 0: PyTorch's
+     *                       U(±1/√H) draw is kept)
      * @param seed           seeds data, initialisation and shuffling: a run is a function of its settings
      * @param out            where the plots and tables go
      */
     public record Settings(List<String> tasks, List<Integer> addingLengths, List<Integer> copyLengths, List<CellKind> cells,
                            int hidden, int epochs, int steps, int batch, double lr, double clip, int testExamples,
-                           int copySymbols, int copyCategories, long seed, Path out) {
+                           int copySymbols, int copyCategories, double forgetBias, long seed, Path out) {
         public Settings {
             tasks = List.copyOf(tasks);
             addingLengths = List.copyOf(addingLengths);
@@ -85,6 +87,7 @@ public final class LongMemory {
             if (steps < 1) throw new IllegalArgumentException("--steps must be ≥ 1, got " + steps);
             if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
             if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+            if (!Double.isFinite(forgetBias)) throw new IllegalArgumentException("--forget-bias must be finite, got " + forgetBias);
             if (!(clip > 0)) throw new IllegalArgumentException("--clip must be > 0, got " + clip);
             if (testExamples < 1) throw new IllegalArgumentException("--test must be ≥ 1, got " + testExamples);
             if (copySymbols < 1) throw new IllegalArgumentException("--copy-symbols must be ≥ 1, got " + copySymbols);
@@ -94,13 +97,13 @@ public final class LongMemory {
         /** The full comparison's defaults: adding at T = 50, 100, 200, copy at delays 50, 100; writing to out. */
         public static Settings full(Path out, long seed) {
             return new Settings(List.of("adding", "copy"), List.of(50, 100, 200), List.of(50, 100), CELLS, 64,
-                    30, 100, 32, 1e-2, 1.0, 1000, 3, 8, seed, out);
+                    30, 100, 32, 1e-2, 1.0, 1000, 3, 8, 1.0, seed, out);
         }
 
         /** The quick comparison (a few minutes at most on 2 cores): adding at T = 50 and a short copy task. */
         public static Settings quick(Path out, long seed) {
             return new Settings(List.of("adding", "copy"), List.of(50), List.of(20), CELLS, 64,
-                    10, 100, 32, 1e-2, 1.0, 500, 3, 8, seed, out);
+                    10, 100, 32, 1e-2, 1.0, 500, 3, 8, 1.0, seed, out);
         }
     }
 
@@ -191,7 +194,7 @@ public final class LongMemory {
                 : SequenceModelConfig.seqToSeq(cell, CopyMemory.features(K), s.hidden(), 1, K);
         SequenceModel model = new SequenceModel(mc);
         Init.PYTORCH.apply(model, new Rng(s.seed()));
-        if (cell == CellKind.LSTM) forgetBias(model, 1f);
+        if (cell == CellKind.LSTM && s.forgetBias() != 0) forgetBias(model, (float) s.forgetBias());
         Adam adam = Adam.adam(model.parameterCount());
         Loss loss = adding ? new MeanSquaredError() : new CrossEntropy(CrossEntropy.IGNORE_INDEX);
         List<Example> test = data(s, task, T, new Rng(mix(s.seed(), task, T, -1)), s.testExamples());
@@ -280,8 +283,9 @@ public final class LongMemory {
 
     private static String markdown(List<Row> rows, Settings s) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "hidden %d, Adam lr %.3g, clip %.3g, batch %d, %d epochs × %d steps of fresh examples, test %d, seed %d%n",
-                s.hidden(), s.lr(), s.clip(), s.batch(), s.epochs(), s.steps(), s.testExamples(), s.seed()));
+        sb.append(String.format(Locale.ROOT, "hidden %d, Adam lr %.3g, clip %.3g, batch %d, %d epochs × %d steps of fresh examples, test %d, "
+                        + "LSTM forget bias %s, seed %d%n", s.hidden(), s.lr(), s.clip(), s.batch(), s.epochs(), s.steps(), s.testExamples(),
+                s.forgetBias() == 0 ? "PyTorch's init" : String.format(Locale.ROOT, "%.3g", s.forgetBias()), s.seed()));
         sb.append(String.format(Locale.ROOT, "solved: adding MSE < %.2g; copy (%d symbols of %d) accuracy ≥ %.2f%n%n", ADDING_SOLVED,
                 s.copySymbols(), s.copyCategories(), COPY_SOLVED));
         sb.append("| cell | task | T | parameters | s/epoch | test | baseline | solved |\n");

@@ -41,6 +41,8 @@ final class LongMemoryCommand implements Callable<Integer> {
     Double clip;
     @Option(names = "--test", description = "test examples per task and length; default 1000 (quick: 500)")
     Integer test;
+    @Option(names = "--forget-bias", description = "the LSTM's initial forget-gate bias (0: PyTorch's initialisation as drawn); default 1")
+    Double forgetBias;
     @Option(names = "--seed", defaultValue = "1", description = "seeds data, initialisation and shuffling; default ${DEFAULT-VALUE}")
     long seed;
     @Option(names = "--out", defaultValue = "long-memory-out", description = "directory for the plots and tables; default ${DEFAULT-VALUE}")
@@ -65,7 +67,7 @@ final class LongMemoryCommand implements Callable<Integer> {
         LongMemory.Settings s = new LongMemory.Settings(ts, lengths != null ? lengths : d.addingLengths(),
                 lengths != null ? lengths : d.copyLengths(), kinds, or(hidden, d.hidden()), or(epochs, d.epochs()),
                 or(steps, d.steps()), or(batch, d.batch()), or(lr, d.lr()), or(clip, d.clip()), or(test, d.testExamples()),
-                d.copySymbols(), d.copyCategories(), seed, out);
+                d.copySymbols(), d.copyCategories(), or(forgetBias, d.forgetBias()), seed, out);
         long t0 = System.nanoTime();
         LongMemory.Report r = LongMemory.run(s, System.err);
         System.out.println();

@@ -130,7 +130,7 @@ class LongMemoryTest {
         LongMemory.Settings q = LongMemory.Settings.quick(tmp, 1);
         assertEquals(List.of(50), q.addingLengths());
         LongMemory.Settings tiny = new LongMemory.Settings(List.of("copy"), List.of(), List.of(4), LongMemory.CELLS, 4, 1, 2, 2,
-                1e-3, 1, 4, 2, 3, 1, tmp);
+                1e-3, 1, 4, 2, 3, 1.0, 1, tmp);
         LongMemory.Report r = LongMemory.run(tiny, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         assertEquals(3, r.rows().size());
         assertEquals(List.of(tmp.resolve("copy-T4.png")), r.plots());
