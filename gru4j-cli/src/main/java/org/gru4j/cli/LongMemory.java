@@ -39,8 +39,9 @@ import java.util.Locale;
  *
  * <p>Each epoch trains on freshly generated examples (the same ones for every cell: a function of seed, task, T and
  * epoch), through a {@link Trainer} over that epoch whose Adam state carries over; the test set is fixed per task and
- * length. The LSTM's forget-gate bias starts at 1 by default (Gers et al. 2000; Jozefowicz et al. 2015); everything
- * else is PyTorch's default initialisation.
+ * length. The cells take turns epoch by epoch, so that a shared machine's changing load falls on all of them alike.
+ * The LSTM's forget-gate bias starts at 1 by default (Gers et al. 2000; Jozefowicz et al. 2015); everything else is
+ * PyTorch's default initialisation.
  */
 public final class LongMemory {
     /** Adding problem MSE below this counts as solved (the literature's threshold, ~6% of the baseline). */
@@ -154,11 +155,9 @@ public final class LongMemory {
                 .build()) {
             long done = 0;
             for (Job job : jobs) {
-                List<Row> jobRows = new ArrayList<>();
-                for (CellKind cell : s.cells()) {
-                    Row r = train(s, job.task(), job.T(), cell, bar, done);
-                    done += (long) s.epochs() * s.steps();
-                    jobRows.add(r);
+                List<Row> jobRows = train(s, job.task(), job.T(), bar, done);
+                done += (long) s.epochs() * s.steps() * s.cells().size();
+                for (Row r : jobRows) {
                     System.out.printf(Locale.ROOT, "%s %s T=%d: %s %.4g (baseline %.4g) %.2f s/epoch%n", r.cell(), r.task(), r.length(),
                             r.metricName(), r.metric(), r.baseline(), r.secondsPerEpoch());
                 }
@@ -186,42 +185,66 @@ public final class LongMemory {
         }
     }
 
-    /** Trains one cell on one task and length; the test metric after each epoch is the curve. */
-    private static Row train(Settings s, String task, int T, CellKind cell, ProgressBar bar, long done) {
+    /** One cell being trained on one task and length: its model, optimizer, test curve and training time so far. */
+    private static final class Run {
+        final CellKind cell;
+        final SequenceModelConfig config;
+        final SequenceModel model;
+        final Adam adam;
+        final double[] curve;
+        long nanos;
+
+        Run(Settings s, boolean adding, CellKind cell) {
+            this.cell = cell;
+            int K = s.copyCategories();
+            config = adding ? SequenceModelConfig.seqToOne(cell, 2, s.hidden(), 1, 1)
+                    : SequenceModelConfig.seqToSeq(cell, CopyMemory.features(K), s.hidden(), 1, K);
+            model = new SequenceModel(config);
+            Init.PYTORCH.apply(model, new Rng(s.seed()));
+            if (cell == CellKind.LSTM && s.forgetBias() != 0) forgetBias(model, (float) s.forgetBias());
+            adam = Adam.adam(model.parameterCount());
+            curve = new double[s.epochs()];
+        }
+    }
+
+    /**
+     * Trains every cell on one task and length. The cells take turns epoch by epoch (GRU epoch 1, LSTM epoch 1, RNN
+     * epoch 1, GRU epoch 2, …) so that a machine whose load drifts slows them alike and the seconds per epoch compare.
+     * Each epoch's examples are drawn once and given to every cell; the test metric after each epoch is the curve.
+     */
+    private static List<Row> train(Settings s, String task, int T, ProgressBar bar, long done) {
         boolean adding = task.equals("adding");
-        int K = s.copyCategories(), S = s.copySymbols();
-        SequenceModelConfig mc = adding ? SequenceModelConfig.seqToOne(cell, 2, s.hidden(), 1, 1)
-                : SequenceModelConfig.seqToSeq(cell, CopyMemory.features(K), s.hidden(), 1, K);
-        SequenceModel model = new SequenceModel(mc);
-        Init.PYTORCH.apply(model, new Rng(s.seed()));
-        if (cell == CellKind.LSTM && s.forgetBias() != 0) forgetBias(model, (float) s.forgetBias());
-        Adam adam = Adam.adam(model.parameterCount());
         Loss loss = adding ? new MeanSquaredError() : new CrossEntropy(CrossEntropy.IGNORE_INDEX);
         List<Example> test = data(s, task, T, new Rng(mix(s.seed(), task, T, -1)), s.testExamples());
-        double[] curve = new double[s.epochs()];
-        long nanos = 0;
-        String name = cellName(cell);
+        List<Run> runs = new ArrayList<>();
+        for (CellKind cell : s.cells()) runs.add(new Run(s, adding, cell));
         for (int e = 0; e < s.epochs(); e++) {
             List<Example> train = data(s, task, T, new Rng(mix(s.seed(), task, T, e)), s.steps() * s.batch());
             TrainConfig tc = TrainConfig.defaults(s.lr()).withEpochs(1).withBatchSize(s.batch()).withClipping(Clipping.byNorm(s.clip()))
                     .withSeed(mix(s.seed(), task, T, e) ^ 0x5DEECE66DL).withReportEvery(1);
-            final long base = done + (long) e * s.steps();
-            final int epoch = e + 1;
-            Trainer trainer = new Trainer(model, adam, loss, tc, ev -> {
-                bar.stepTo(base + Math.min(ev.step(), s.steps()));
-                if (ev.step() % 10 == 0 && !Double.isNaN(ev.loss())) {
-                    bar.setExtraMessage(String.format(Locale.ROOT, " %s %s T=%d epoch %d loss %.4f", name, task, T, epoch, ev.loss()));
-                }
-            });
-            long t0 = System.nanoTime();
-            trainer.fit(train);
-            nanos += System.nanoTime() - t0;
-            curve[e] = adding ? trainer.evaluate(test) : accuracy(model, test, s.batch(), mc);
+            for (Run run : runs) {
+                final long base = done;
+                final String label = String.format(Locale.ROOT, " %s %s T=%d epoch %d", cellName(run.cell), task, T, e + 1);
+                Trainer trainer = new Trainer(run.model, run.adam, loss, tc, ev -> {
+                    bar.stepTo(base + Math.min(ev.step(), s.steps()));
+                    if (ev.step() % 10 == 0 && !Double.isNaN(ev.loss())) bar.setExtraMessage(label + String.format(Locale.ROOT, " loss %.4f", ev.loss()));
+                });
+                long t0 = System.nanoTime();
+                trainer.fit(train);
+                run.nanos += System.nanoTime() - t0;
+                run.curve[e] = adding ? trainer.evaluate(test) : accuracy(run.model, test, s.batch(), run.config);
+                done += s.steps();
+            }
         }
-        double metric = curve[curve.length - 1];
-        double baseline = adding ? AddingProblem.BASELINE_MSE : 1.0 / K;
-        boolean solved = adding ? metric < ADDING_SOLVED : metric >= COPY_SOLVED;
-        return new Row(name, task, T, model.parameterCount(), nanos / 1e9 / s.epochs(), metric, baseline, solved, curve);
+        List<Row> rows = new ArrayList<>();
+        double baseline = adding ? AddingProblem.BASELINE_MSE : 1.0 / s.copyCategories();
+        for (Run run : runs) {
+            double metric = run.curve[run.curve.length - 1];
+            boolean solved = adding ? metric < ADDING_SOLVED : metric >= COPY_SOLVED;
+            rows.add(new Row(cellName(run.cell), task, T, run.model.parameterCount(), run.nanos / 1e9 / s.epochs(), metric, baseline,
+                    solved, run.curve));
+        }
+        return rows;
     }
 
     private static List<Example> data(Settings s, String task, int T, Rng rng, int n) {
