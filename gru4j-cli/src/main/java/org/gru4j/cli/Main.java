@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gru4j", mixinStandardHelpOptions = true, version = "gru4j 0.1.0",
         description = "Gated recurrent networks (GRU, LSTM, RNN) in pure Java.",
         subcommands = {RunCommand.class, ConvertCommand.class, InspectCommand.class, LmCommand.class,
-                ForecastCommand.class, AnomalyCommand.class, ClassifyCommand.class,
+                ForecastCommand.class, AnomalyCommand.class, ClassifyCommand.class, ExperimentCommand.class,
                 SessionsBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
