@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code gru4j} command: one subcommand per job. Errors are one line on stderr and a non-zero exit. */
 @Command(name = "gru4j", mixinStandardHelpOptions = true, version = "gru4j 0.1.0",
         description = "Gated recurrent networks (GRU, LSTM, RNN) in pure Java.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
