@@ -41,6 +41,28 @@ final class Gru {
                 Gemm.mm(batch, 2 * hid, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, false);
                 addBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());
             }
+            if (Gemm.VECTOR) {
+                // the same two passes as below, fused per row on the Vector API
+                for (int b = 0; b < batch; b++) {
+                    final boolean active = lengths == null || t < lengths[b];
+                    final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid, yo = (rowT + b) * ldy + yOff;
+                    if (resetAfter) {
+                        GruVector.resetAfterRow(hid, zKeepsState, active, gx, gates, gxo, gh, gho, h, ho, aux, (rowT + b) * hid, y, yo);
+                    } else {
+                        GruVector.resetBeforeGates(hid, gx, gates, gxo, gh, gho, h, ho, aux, (rowT + b) * hid);
+                    }
+                }
+                if (!resetAfter) {
+                    Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, tr.whhT, 2 * hid, g3, gh, 2 * hid, g3, false);
+                    addBias(gh, batch, hid, 2 * hid, g3, p, w.bhh() < 0 ? -1 : w.bhh() + 2 * hid);
+                    for (int b = 0; b < batch; b++) {
+                        final boolean active = lengths == null || t < lengths[b];
+                        GruVector.resetBeforeFinish(hid, zKeepsState, active, gx, gates, (rowT + b) * g3, gh, b * g3, h, b * hid,
+                                y, (rowT + b) * ldy + yOff);
+                    }
+                }
+                continue;
+            }
             for (int b = 0; b < batch; b++) {
                 final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid;
                 for (int j = 0; j < hid; j++) {

@@ -32,6 +32,10 @@ final class Lstm {
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * g4, gho = b * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff;
+                if (Gemm.VECTOR) {
+                    LstmVector.row(hid, active, gx, gates, go, gh, gho, h, c, ho, tr.aux2, (rowT + b) * hid, y, yo);
+                    continue;
+                }
                 for (int j = 0; j < hid; j++) {
                     float i = sigmoid(gx[go + j] + gh[gho + j]);
                     float f = sigmoid(gx[go + hid + j] + gh[gho + hid + j]);

@@ -25,6 +25,10 @@ final class Rnn {
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
+                if (Gemm.VECTOR) {
+                    RnnVector.row(hid, relu, active, gx, tr.gates, go, gh, ho, h, ho, y, yo);
+                    continue;
+                }
                 for (int j = 0; j < hid; j++) {
                     float a = gx[go + j] + gh[ho + j];
                     float hn = relu ? Math.max(a, 0f) : Activations.tanh(a);
