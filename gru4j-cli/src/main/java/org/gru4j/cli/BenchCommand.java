@@ -134,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         System.gc();
         resetPeaks();
         long heapBefore = heapUsed();
+        long allocBefore = allocatedBytes();
         double[] times = new double[16];
         int n = 0;
         long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -145,6 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             times[n++] = (t1 - t0) / 1e6 / perRun;
         }
         long peak = heapPeak();
+        long allocated = allocatedBytes() - allocBefore;
         double[] sorted = Arrays.copyOf(times, n);
         Arrays.sort(sorted);
         double median = sorted[n / 2];
@@ -165,6 +167,8 @@ final class BenchCommand implements Callable<Integer> {
                 Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
         System.out.printf(java.util.Locale.ROOT, "heap: peak %.1f MiB during the timed runs (%.1f MiB live before), parameters %.2f MiB%n",
                 peak / 1048576.0, heapBefore / 1048576.0, model.params.length * 4 / 1048576.0);
+        System.out.printf(java.util.Locale.ROOT, "allocated: %.1f KiB per %s (this thread)%n",
+                allocated / 1024.0 / n / perRun, stream ? "step" : "run");
         System.out.printf(java.util.Locale.ROOT, "median_ms=%.6f%n", median);
         return 0;
     }
@@ -181,6 +185,14 @@ final class BenchCommand implements Callable<Integer> {
         long s = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) s += p.getPeakUsage().getUsed();
         return s;
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's ThreadMXBean extension), or 0 where unsupported. */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            return t.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return 0;
     }
 
     private static long heapUsed() {

@@ -7,23 +7,24 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * exp, σ and tanh on whole vectors at the machine's widest species, for the fused gate passes. Only used when
- * {@link Gemm#VECTOR} is true (the scalar path uses Math.exp and Math.tanh). Accuracy, tested against the
- * double-precision functions: within 1e-6 relative over the range the gates see (exp's argument clamped to
- * [−87.3, 88], so σ and tanh saturate correctly).
+ * The vector side of {@link Elementwise}: σ and tanh over array ranges at the machine's widest species (the last
+ * chunk masked). Accuracy, tested against the double-precision functions: ≤ 2e-7 relative.
  *
  * <pre>
- * exp(x) = 2^n · e^f,  n = round(x·log2 e), f = x − n·ln 2 (two-part ln 2), e^f by a degree-7 polynomial (Cephes expf)
- * σ(a)   = 1 / (1 + exp(−a))
- * tanh(x) = x + x³·P(x²)                   |x| &lt; 0.625 (Cephes tanhf: no cancellation near 0)
+ * exp(x) = 2^n · e^f,  n = round(x·log2 e), f = x − n·ln 2 (two-part ln 2), e^f by Cephes expf's polynomial;
+ *          x clamped to [−87.3, 88] so that σ and tanh saturate without overflow
+ * σ(a)    = 1 / (1 + exp(−a))
+ * tanh(x) = x + x³·P(x²)                          |x| &lt; 0.625 (Cephes tanhf: no cancellation near 0)
  *         = sign(x) · (1 − 2 / (exp(2|x|) + 1))   otherwise
  * </pre>
+ * Each loop holds its exp written out: a FloatVector must never cross a call that the JIT might not inline (it would
+ * be boxed, and the code would run the Vector API's slow Java fallback).
  */
-public final class VectorMath {
+final class VectorMath {
     private VectorMath() {}
 
-    public static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    public static final int L = S.length();
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
 
     static final float EXP_HI = 88f, EXP_LO = -87.3365447504f;
     static final float ROUND = 12582912f;   // 1.5·2^23: (v + ROUND) − ROUND rounds v to the nearest integer
@@ -33,36 +34,54 @@ public final class VectorMath {
     static final float T0 = -5.70498872745E-3f, T1 = 2.06390887954E-2f, T2 = -5.37397155531E-2f,
             T3 = 1.33314422036E-1f, T4 = -3.33332819422E-1f;
 
-    public static FloatVector exp(FloatVector x) {
-        x = x.max(EXP_LO).min(EXP_HI);
-        FloatVector fx = x.mul(LOG2E).add(ROUND).sub(ROUND);
-        FloatVector r = fx.mul(-C1).add(x);
-        r = fx.mul(-C2).add(r);
-        FloatVector z = r.mul(r);
-        FloatVector y = r.fma(P0, P1).fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3))
-                .fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
-        y = y.fma(z, r).add(1f);
-        IntVector n = (IntVector) fx.convert(VectorOperators.F2I, 0);
-        FloatVector pow2n = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return y.mul(pow2n);
+    /** out[i] = σ(a[i] + b[i]) for i in [0, n). */
+    static void sigmoidOfSum(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector x = FloatVector.fromArray(S, a, aOff + j, m).add(FloatVector.fromArray(S, b, bOff + j, m)).neg();
+            // e = exp(x)
+            x = x.max(EXP_LO).min(EXP_HI);
+            FloatVector fx = x.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector r = fx.mul(-C1).add(x);
+            r = fx.mul(-C2).add(r);
+            FloatVector y = r.fma(P0, P1).fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, P3))
+                    .fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P5));
+            y = y.fma(r.mul(r), r).add(1f);
+            IntVector k = (IntVector) fx.convert(VectorOperators.F2I, 0);
+            FloatVector e = y.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(out, outOff + j, m);
+        }
     }
 
-    public static FloatVector sigmoid(FloatVector a) {
-        return FloatVector.broadcast(S, 1f).div(exp(a.neg()).add(1f));
-    }
-
-    public static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        // large: 1 − 2/(e^{2|x|}+1), sign restored below
-        FloatVector e = exp(ax.add(ax));
-        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-        // small: x + x³·P(x²)
-        FloatVector z = x.mul(x);
-        FloatVector p = z.fma(T0, T1).fma(z, FloatVector.broadcast(S, T2)).fma(z, FloatVector.broadcast(S, T3))
-                .fma(z, FloatVector.broadcast(S, T4));
-        FloatVector small = p.mul(z).fma(x, x);
-        VectorMask<Float> isSmall = ax.compare(VectorOperators.LT, 0.625f);
-        return big.blend(small, isSmall);
+    /**
+     * out[i] = tanh(a[i] + b[i] + r[i]·u[i]) for i in [0, n); b, or r and u, may be null for 0.
+     */
+    static void tanh(int n, float[] a, int aOff, float[] b, int bOff, float[] r, int rOff, float[] u, int uOff,
+                     float[] out, int outOff) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector x = FloatVector.fromArray(S, a, aOff + j, m);
+            if (b != null) x = x.add(FloatVector.fromArray(S, b, bOff + j, m));
+            if (r != null) x = FloatVector.fromArray(S, r, rOff + j, m).fma(FloatVector.fromArray(S, u, uOff + j, m), x);
+            FloatVector ax = x.abs();
+            // e = exp(2|x|) (2|x| ≥ 0: only the upper clamp is needed)
+            FloatVector t = ax.add(ax).min(EXP_HI);
+            FloatVector fx = t.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector rr = fx.mul(-C1).add(t);
+            rr = fx.mul(-C2).add(rr);
+            FloatVector y = rr.fma(P0, P1).fma(rr, FloatVector.broadcast(S, P2)).fma(rr, FloatVector.broadcast(S, P3))
+                    .fma(rr, FloatVector.broadcast(S, P4)).fma(rr, FloatVector.broadcast(S, P5));
+            y = y.fma(rr.mul(rr), rr).add(1f);
+            IntVector k = (IntVector) fx.convert(VectorOperators.F2I, 0);
+            FloatVector e = y.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+            big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+            // small |x|: x + x³·P(x²)
+            FloatVector z = x.mul(x);
+            FloatVector p = z.fma(T0, T1).fma(z, FloatVector.broadcast(S, T2)).fma(z, FloatVector.broadcast(S, T3))
+                    .fma(z, FloatVector.broadcast(S, T4));
+            FloatVector small = p.mul(z).fma(x, x);
+            big.blend(small, ax.compare(VectorOperators.LT, 0.625f)).intoArray(out, outOff + j, m);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
 
 /**
@@ -25,20 +26,17 @@ final class Rnn {
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
-                if (Gemm.VECTOR) {
-                    RnnVector.row(hid, relu, active, gx, tr.gates, go, gh, ho, h, ho, y, yo);
-                    continue;
+                final float[] hn = tr.gates;                        // h' = act(gx + gh)
+                if (relu) {
+                    for (int j = 0; j < hid; j++) hn[go + j] = Math.max(gx[go + j] + gh[ho + j], 0f);
+                } else {
+                    Elementwise.tanh(hid, gx, go, gh, ho, null, 0, null, 0, hn, go);
                 }
-                for (int j = 0; j < hid; j++) {
-                    float a = gx[go + j] + gh[ho + j];
-                    float hn = relu ? Math.max(a, 0f) : Activations.tanh(a);
-                    tr.gates[go + j] = hn;
-                    if (active) {
-                        h[ho + j] = hn;
-                        y[yo + j] = hn;
-                    } else {
-                        y[yo + j] = 0f;
-                    }
+                if (active) {
+                    System.arraycopy(hn, go, h, ho, hid);
+                    System.arraycopy(hn, go, y, yo, hid);
+                } else {
+                    java.util.Arrays.fill(y, yo, yo + hid, 0f);
                 }
             }
         }

@@ -1,56 +1,81 @@
 package org.gru4j.kernel;
 
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-import java.util.function.DoubleUnaryOperator;
-import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The vector exp, σ and tanh against Math's double-precision functions: ≤ 1e-6 relative (plus a tiny absolute floor). */
+/**
+ * The vector σ and tanh passes against double precision (≤ 1e-6 relative, plus a floor of 1e-30 for results that
+ * underflow) and against the scalar fallback, on lengths around the vector width and with offsets.
+ */
 class VectorMathTest {
+    static final int[] SIZES = {1, 3, 15, 16, 17, 33, 129, 1000};
 
     @Test
-    void expSigmoidTanhMatchDoublePrecision() {
-        check("exp", VectorMath::exp, Math::exp, -87f, 88f);
-        check("sigmoid", VectorMath::sigmoid, a -> 1 / (1 + Math.exp(-a)), -80f, 80f);
-        check("tanh", VectorMath::tanh, Math::tanh, -20f, 20f);
+    void sigmoidOfSumMatchesDoubleAndScalar() {
+        Random rnd = new Random(3);
+        for (int n : SIZES) {
+            for (float range : new float[]{0.01f, 1f, 10f, 120f}) {
+                float[] a = rand(rnd, n + 5, range), b = rand(rnd, n + 7, range);
+                float[] v = new float[n + 9], sc = new float[n + 9];
+                VectorMath.sigmoidOfSum(n, a, 5, b, 7, v, 9);
+                Elementwise.scalarSigmoidOfSum(n, a, 5, b, 7, sc, 9);
+                for (int i = 0; i < n; i++) {
+                    double want = 1 / (1 + Math.exp(-((double) (a[5 + i] + b[7 + i]))));
+                    close("sigmoid", a[5 + i] + b[7 + i], v[9 + i], want);
+                    close("scalar sigmoid", a[5 + i] + b[7 + i], sc[9 + i], want);
+                }
+                for (int i = 0; i < 9; i++) assertTrue(v[i] == 0f, "wrote before its range");
+            }
+        }
+    }
+
+    @Test
+    void tanhMatchesDoubleAndScalarInAllForms() {
+        Random rnd = new Random(5);
+        for (int n : SIZES) {
+            for (float range : new float[]{1e-6f, 0.001f, 0.6f, 1f, 5f, 60f}) {
+                float[] a = rand(rnd, n + 1, range), b = rand(rnd, n + 2, range), r = rand(rnd, n + 3, 1), u = rand(rnd, n + 4, range);
+                for (int form = 0; form < 3; form++) {
+                    float[] bb = form == 1 ? b : null, rr = form == 2 ? r : null, uu = form == 2 ? u : null;
+                    float[] v = new float[n + 1], sc = new float[n + 1];
+                    VectorMath.tanh(n, a, 1, bb, 2, rr, 3, uu, 4, v, 1);
+                    Elementwise.scalarTanh(n, a, 1, bb, 2, rr, 3, uu, 4, sc, 1);
+                    for (int i = 0; i < n; i++) {
+                        float x = a[1 + i];                          // the argument as both paths round it
+                        if (form == 1) x += b[2 + i];
+                        if (form == 2) x = Math.fma(r[3 + i], u[4 + i], x);
+                        close("tanh form " + form, x, v[1 + i], Math.tanh(x));
+                        close("scalar tanh form " + form, x, sc[1 + i], Math.tanh(x));
+                    }
+                    assertTrue(v[0] == 0f, "wrote before its range");
+                }
+            }
+        }
     }
 
     @Test
     void saturatesWithoutNaNOrInfinity() {
-        float[] xs = {-1e30f, -1000f, -100f, -88.5f, 88.5f, 100f, 1000f, 1e30f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
-        for (float x : xs) {
-            float s = apply(VectorMath::sigmoid, x), t = apply(VectorMath::tanh, x);
-            assertTrue(s >= 0f && s <= 1f, "sigmoid(" + x + ") = " + s);
-            assertTrue(t >= -1f && t <= 1f && Math.abs(t - Math.tanh(x)) <= 1e-6, "tanh(" + x + ") = " + t);
-            assertTrue(Math.abs(s - 1 / (1 + Math.exp(-x))) <= 1e-6, "sigmoid(" + x + ") = " + s);
+        float[] xs = {-1e30f, -1000f, -100f, -88.5f, -44.1f, 44.1f, 88.5f, 100f, 1000f, 1e30f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
+        float[] zero = new float[xs.length], s = new float[xs.length], t = new float[xs.length];
+        VectorMath.sigmoidOfSum(xs.length, xs, 0, zero, 0, s, 0);
+        VectorMath.tanh(xs.length, xs, 0, null, 0, null, 0, null, 0, t, 0);
+        for (int i = 0; i < xs.length; i++) {
+            assertTrue(s[i] >= 0f && s[i] <= 1f && Math.abs(s[i] - 1 / (1 + Math.exp(-xs[i]))) <= 1e-6, "sigmoid(" + xs[i] + ") = " + s[i]);
+            assertTrue(t[i] >= -1f && t[i] <= 1f && Math.abs(t[i] - Math.tanh(xs[i])) <= 1e-6, "tanh(" + xs[i] + ") = " + t[i]);
         }
     }
 
-    private static float apply(UnaryOperator<FloatVector> f, float x) {
-        return f.apply(FloatVector.broadcast(VectorMath.S, x)).lane(0);
+    private static void close(String what, float x, float got, double want) {
+        double err = Math.abs(got - want) / (Math.abs(want) + 1e-30);
+        assertTrue(err <= 1e-6 || Math.abs(got - want) < 1e-30, what + "(" + x + ") = " + got + ", want " + want + " (relative error " + err + ")");
     }
 
-    /** Random points over [lo, hi] plus a dense sweep near 0 (where tanh switches formula at |x| = 0.625). */
-    private static void check(String name, UnaryOperator<FloatVector> f, DoubleUnaryOperator ref, float lo, float hi) {
-        Random rnd = new Random(11);
-        int n = 1 << 16;
-        float[] x = new float[n + VectorMath.L];
-        for (int i = 0; i < n; i++) {
-            x[i] = i % 2 == 0 ? lo + rnd.nextFloat() * (hi - lo) : (float) ((rnd.nextDouble() * 2 - 1) * Math.pow(10, -8 + 9 * rnd.nextDouble()));
-        }
-        float[] y = new float[x.length];
-        for (int i = 0; i < n; i += VectorMath.L) f.apply(FloatVector.fromArray(VectorMath.S, x, i)).intoArray(y, i);
-        double worst = 0;
-        for (int i = 0; i < n; i++) {
-            double want = ref.applyAsDouble(x[i]);
-            double err = Math.abs(y[i] - want) / (Math.abs(want) + 1e-30);
-            worst = Math.max(worst, err);
-            assertTrue(err <= 1e-6, name + "(" + x[i] + ") = " + y[i] + ", want " + want + " (relative error " + err + ")");
-        }
-        System.out.println(name + ": worst relative error " + worst);
+    private static float[] rand(Random rnd, int n, float range) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (rnd.nextFloat() * 2 - 1) * range;
+        return a;
     }
 }
