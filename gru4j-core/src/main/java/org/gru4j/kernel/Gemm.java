@@ -26,6 +26,40 @@ public final class Gemm {
                           float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
+        final int parts = (long) m * n * k >= SPLIT_MACS ? Parallel.available() : 1;
+        if (parts > 1) {
+            // independent blocks of C: by columns (multiples of 32) when there are enough, otherwise by rows
+            if (n >= 64 * parts) {
+                Parallel.run(parts, part -> {
+                    int j0 = split(n, parts, part, 32), j1 = split(n, parts, part + 1, 32);
+                    one(m, j1 - j0, k, a, aOff, ars, acs, b, bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
+                });
+            } else {
+                Parallel.run(parts, part -> {
+                    int i0 = split(m, parts, part, 8), i1 = split(m, parts, part + 1, 8);
+                    one(i1 - i0, n, k, a, aOff + i0 * ars, ars, acs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+                });
+            }
+            return;
+        }
+        one(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** Products of at least this many multiply-adds are split across threads (smaller ones: a hand-off costs more). */
+    static final long SPLIT_MACS = 1L << 21;
+
+    /** Where part {@code part} of {@code parts} starts in [0, n), on multiples of {@code align} (the last part ends at n). */
+    static int split(int n, int parts, int part, int align) {
+        if (part >= parts) return n;
+        long units = (n + align - 1) / align;
+        return (int) Math.min(n, units * part / parts * align);
+    }
+
+    private static void one(int m, int n, int k,
+                            float[] a, int aOff, int ars, int acs,
+                            float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
         if (VECTOR) {
             VectorGemm.mm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {

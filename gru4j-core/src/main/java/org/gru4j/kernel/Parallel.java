@@ -17,6 +17,8 @@ public final class Parallel {
 
     private static volatile int threads = initialThreads();
     private static ExecutorService pool;
+    /** Set while a thread runs a part: work inside a part does not split again. */
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private static int initialThreads() {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -34,6 +36,12 @@ public final class Parallel {
     /** The number of threads kernels may use (≥ 1). */
     public static int threads() {
         return threads;
+    }
+
+    /** How many parts work started here may be split into: {@link #threads()}, or 1 inside a part already. */
+    public static int available() {
+        int t = threads;
+        return t == 1 || INSIDE.get()[0] ? 1 : t;
     }
 
     /** Sets the number of threads kernels may use; 1 runs everything on the calling thread. */
@@ -59,6 +67,17 @@ public final class Parallel {
         void run(int index);
     }
 
+    private static void inside(Part part, int index) {
+        boolean[] flag = INSIDE.get();
+        boolean was = flag[0];
+        flag[0] = true;
+        try {
+            part.run(index);
+        } finally {
+            flag[0] = was;
+        }
+    }
+
     /**
      * Runs parts 0..parts-1, the last on the calling thread and the others on the pool, and returns when all are
      * done. With parts == 1 it is a plain call.
@@ -73,11 +92,11 @@ public final class Parallel {
         ExecutorService p = pool();
         for (int i = 0; i < parts - 1; i++) {
             final int index = i;
-            futures[i] = p.submit(() -> part.run(index));
+            futures[i] = p.submit(() -> inside(part, index));
         }
         Throwable failure = null;
         try {
-            part.run(parts - 1);
+            inside(part, parts - 1);
         } catch (Throwable t) {
             failure = t;
         }

@@ -36,8 +36,9 @@ final class VectorMath {
 
     /** out[i] = σ(a[i] + b[i]) for i in [0, n). */
     static void sigmoidOfSum(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        final VectorMask<Float> all = S.maskAll(true);
         for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+            VectorMask<Float> m = j + L <= n ? all : S.indexInRange(j, n);
             FloatVector x = FloatVector.fromArray(S, a, aOff + j, m).add(FloatVector.fromArray(S, b, bOff + j, m)).neg();
             // e = exp(x)
             x = x.max(EXP_LO).min(EXP_HI);

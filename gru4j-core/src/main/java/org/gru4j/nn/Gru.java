@@ -32,12 +32,12 @@ final class Gru {
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
             if (resetAfter) {
                 // gh = h·U_ᵀ + b_h for all three gates in one product
-                Gemm.mm(batch, g3, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, false);
-                addBias(gh, batch, g3, 0, g3, p, w.bhh());
+                setBias(gh, batch, g3, 0, g3, p, w.bhh());
+                Gemm.mm(batch, g3, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, true);
             } else {
                 // gh[:, r,z] = h·U_rzᵀ + b_hrz; the candidate's product waits for r ⊙ h
-                Gemm.mm(batch, 2 * hid, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, false);
-                addBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());
+                setBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());
+                Gemm.mm(batch, 2 * hid, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, true);
             }
             for (int b = 0; b < batch; b++) {
                 final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid, ao = (rowT + b) * hid;
@@ -55,8 +55,8 @@ final class Gru {
             }
             if (!resetAfter) {
                 // gh[:, n] = (r ⊙ h)·U_nᵀ + b_hn ;  n = tanh(gx_n + gh_n)
-                Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, tr.whhT, 2 * hid, g3, gh, 2 * hid, g3, false);
-                addBias(gh, batch, hid, 2 * hid, g3, p, w.bhh() < 0 ? -1 : w.bhh() + 2 * hid);
+                setBias(gh, batch, hid, 2 * hid, g3, p, w.bhh() < 0 ? -1 : w.bhh() + 2 * hid);
+                Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, tr.whhT, 2 * hid, g3, gh, 2 * hid, g3, true);
                 for (int b = 0; b < batch; b++) {
                     final int gxo = (rowT + b) * g3;
                     Elementwise.tanh(hid, gx, gxo + 2 * hid, gh, b * g3 + 2 * hid, null, 0, null, 0, gates, gxo + 2 * hid);
@@ -181,12 +181,12 @@ final class Gru {
         if (w.hasBias()) Gemm.addColumnSums(rows, g3, dgh, 0, g3, grad, w.bhh());
     }
 
-    /** rows of m[.., cols at colOff] += bias[0..cols) ; no-op without bias. */
-    static void addBias(float[] m, int rows, int cols, int colOff, int ld, float[] p, int biasOff) {
-        if (biasOff < 0) return;
+    /** rows of m[.., cols at colOff] = bias[0..cols), or 0 without bias: the start of a product that adds to it. */
+    static void setBias(float[] m, int rows, int cols, int colOff, int ld, float[] p, int biasOff) {
         for (int i = 0; i < rows; i++) {
             int o = i * ld + colOff;
-            for (int j = 0; j < cols; j++) m[o + j] += p[biasOff + j];
+            if (biasOff < 0) java.util.Arrays.fill(m, o, o + cols, 0f);
+            else System.arraycopy(p, biasOff, m, o, cols);
         }
     }
 }

@@ -25,8 +25,8 @@ final class Lstm {
             final int rowT = t * batch;
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
             System.arraycopy(c, 0, tr.aux, rowT * hid, batch * hid);
-            Gemm.mm(batch, g4, hid, h, 0, hid, 1, tr.whhT, 0, g4, gh, 0, g4, false);
-            Gru.addBias(gh, batch, g4, 0, g4, p, w.bhh());
+            Gru.setBias(gh, batch, g4, 0, g4, p, w.bhh());
+            Gemm.mm(batch, g4, hid, h, 0, hid, 1, tr.whhT, 0, g4, gh, 0, g4, true);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * g4, gho = b * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff, so = (rowT + b) * hid;

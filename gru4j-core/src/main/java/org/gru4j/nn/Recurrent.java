@@ -1,6 +1,7 @@
 package org.gru4j.nn;
 
 import org.gru4j.kernel.Gemm;
+import org.gru4j.kernel.Parallel;
 import org.gru4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -176,8 +177,11 @@ public final class Recurrent {
             final float[] in = l == 0 ? x.data : layerOut[l - 1];
             final int I = cf.layerInput(l);
             layerOut[l] = fit(layerOut[l], (long) T * B * D * H);
-            for (int d = 0; d < D; d++) {
-                final int k = l * D + d;
+            final int layer = l;
+            final int[] lens = lengths;
+            // one direction of this layer; the two directions share nothing they write, so they may run side by side
+            Parallel.Part direction = d -> {
+                final int k = layer * D + d;
                 final Trace tr = traces[k];
                 final Weights w = weights[k];
                 tr.ensure(T, B);
@@ -189,13 +193,15 @@ public final class Recurrent {
                 else Arrays.fill(tr.c, 0, B * H, 0f);
                 final boolean reverse = d == 1;
                 switch (cf.cell()) {
-                    case GRU -> Gru.forward(tr, params, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, layerOut[l], d * H, D * H);
-                    case LSTM -> Lstm.forward(tr, params, w, lengths, reverse, layerOut[l], d * H, D * H);
-                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, params, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, layerOut[l], d * H, D * H);
+                    case GRU -> Gru.forward(tr, params, w, cf.resetAfter(), cf.zKeepsState(), lens, reverse, layerOut[layer], d * H, D * H);
+                    case LSTM -> Lstm.forward(tr, params, w, lens, reverse, layerOut[layer], d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, params, w, cf.cell() == CellKind.RNN_RELU, lens, reverse, layerOut[layer], d * H, D * H);
                 }
                 System.arraycopy(tr.h, 0, hn.data, k * B * H, B * H);
                 if (cn != null) System.arraycopy(tr.c, 0, cn.data, k * B * H, B * H);
-            }
+            };
+            if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
+            else for (int d = 0; d < D; d++) direction.run(d);
         }
         Tensor y = new Tensor(new int[]{T, B, D * H}, Arrays.copyOf(layerOut[L - 1], T * B * D * H));
         return new Output(y, hn, cn);
@@ -222,8 +228,11 @@ public final class Recurrent {
             final int I = cf.layerInput(l);
             final float[] dIn = layerGrad[l] = fit(layerGrad[l], (long) T * B * I);
             Arrays.fill(dIn, 0, T * B * I, 0f);
-            for (int d = 0; d < D; d++) {
-                final int k = l * D + d;
+            final int layer = l;
+            final float[] dLayerOut = dOut;
+            // one direction's backward and its input-side weight gradients (its own slice of grads): may run side by side
+            Parallel.Part direction = d -> {
+                final int k = layer * D + d;
                 final Trace tr = traces[k];
                 final Weights w = weights[k];
                 if (dhn != null) System.arraycopy(dhn.data, k * B * H, tr.dh, 0, B * H);
@@ -232,17 +241,23 @@ public final class Recurrent {
                 else Arrays.fill(tr.dc, 0, B * H, 0f);
                 final boolean reverse = d == 1;
                 switch (cf.cell()) {
-                    case GRU -> Gru.backward(tr, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dOut, d * H, D * H);
-                    case LSTM -> Lstm.backward(tr, params, grads, w, lengths, reverse, dOut, d * H, D * H);
-                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dOut, d * H, D * H);
+                    case GRU -> Gru.backward(tr, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dLayerOut, d * H, D * H);
+                    case LSTM -> Lstm.backward(tr, params, grads, w, lengths, reverse, dLayerOut, d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dLayerOut, d * H, D * H);
                 }
-                // input side, over all steps at once: dW_ih += dGxᵀ·X ; db_ih += Σ dGx ; dX += dGx·W_ih
+                // input side, over all steps at once: dW_ih += dGxᵀ·X ; db_ih += Σ dGx
                 final int rows = T * B;
                 Gemm.mm(G, I, rows, tr.gx, 0, 1, G, in, 0, I, grads, w.wih(), I, true);
                 if (w.hasBias()) Gemm.addColumnSums(rows, G, tr.gx, 0, G, grads, w.bih());
-                Gemm.mm(rows, I, G, tr.gx, 0, G, 1, params, w.wih(), I, dIn, 0, I, true);
                 System.arraycopy(tr.dh, 0, dh0.data, k * B * H, B * H);
                 if (dc0 != null) System.arraycopy(tr.dc, 0, dc0.data, k * B * H, B * H);
+            };
+            if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
+            else for (int d = 0; d < D; d++) direction.run(d);
+            // dX += dGx·W_ih, both directions into the same dX: one after the other
+            for (int d = 0; d < D; d++) {
+                final Trace tr = traces[l * D + d];
+                Gemm.mm(T * B, I, G, tr.gx, 0, G, 1, params, weights[l * D + d].wih(), I, dIn, 0, I, true);
             }
             dOut = dIn;
         }
@@ -269,8 +284,8 @@ public final class Recurrent {
     /** gx (rows, G·H) = X·W_ihᵀ + b_ih for all rows at once. */
     static void project(Trace tr, Weights w, float[] params, float[] x, int rows) {
         final int G = tr.gateRows;
-        Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, false);
-        Gru.addBias(tr.gx, rows, G, 0, G, params, w.bih());
+        Gru.setBias(tr.gx, rows, G, 0, G, params, w.bih());
+        Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, true);
     }
 
     private static float[] fit(float[] a, long n) {
