@@ -29,6 +29,10 @@ final class VectorGemm {
         if (!accumulate) {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
+        if (m == 1) {
+            rowTimesMatrix(n, k, a, aOff, acs, b, bOff, ldb, c, cOff);
+            return;
+        }
         final float[] pack = PACK.get();
         final int n2 = n - n % (2 * L);
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -60,6 +64,38 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * One row (a matrix-vector product, batch 1): c[0, n) += a·B over the whole of K at once, 8 vectors of columns
+     * at a time so that 8 independent accumulators hide the FMA latency; then 2, then a masked one.
+     */
+    private static void rowTimesMatrix(int n, int k, float[] a, int aOff, int acs, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff) {
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) {
+            int cj = cOff + j;
+            FloatVector c0 = FloatVector.fromArray(S, c, cj), c1 = FloatVector.fromArray(S, c, cj + L);
+            FloatVector c2 = FloatVector.fromArray(S, c, cj + 2 * L), c3 = FloatVector.fromArray(S, c, cj + 3 * L);
+            FloatVector c4 = FloatVector.fromArray(S, c, cj + 4 * L), c5 = FloatVector.fromArray(S, c, cj + 5 * L);
+            FloatVector c6 = FloatVector.fromArray(S, c, cj + 6 * L), c7 = FloatVector.fromArray(S, c, cj + 7 * L);
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(S, a[aOff + p * acs]);
+                int bp = bOff + p * ldb + j;
+                c0 = av.fma(FloatVector.fromArray(S, b, bp), c0);
+                c1 = av.fma(FloatVector.fromArray(S, b, bp + L), c1);
+                c2 = av.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(S, b, bp + 3 * L), c3);
+                c4 = av.fma(FloatVector.fromArray(S, b, bp + 4 * L), c4);
+                c5 = av.fma(FloatVector.fromArray(S, b, bp + 5 * L), c5);
+                c6 = av.fma(FloatVector.fromArray(S, b, bp + 6 * L), c6);
+                c7 = av.fma(FloatVector.fromArray(S, b, bp + 7 * L), c7);
+            }
+            c0.intoArray(c, cj); c1.intoArray(c, cj + L); c2.intoArray(c, cj + 2 * L); c3.intoArray(c, cj + 3 * L);
+            c4.intoArray(c, cj + 4 * L); c5.intoArray(c, cj + 5 * L); c6.intoArray(c, cj + 6 * L); c7.intoArray(c, cj + 7 * L);
+        }
+        for (; j + 2 * L <= n; j += 2 * L) tile1x2(k, a, aOff, acs, b, bOff + j, ldb, c, cOff + j);
+        for (; j < n; j += L) tile1x1(k, a, aOff, acs, b, bOff + j, ldb, c, cOff + j, S.indexInRange(j, n));
     }
 
     /** C[8 rows, 2L columns] += packed A (8 rows interleaved, kc long) · B strip. */
