@@ -67,6 +67,33 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Column width of the matrix-vector layout made by {@link #packPanels}: 8 vectors, what the vector kernel sweeps
+     * in one pass.
+     */
+    public static final int PANEL = VECTOR ? 8 * VectorGemm.L : 128;
+
+    /**
+     * Packs B[K,N] (row-major, leading dimension ldb) for {@link #mv}: blocks of {@link #PANEL} columns (the last one
+     * narrower), each stored as its K rows one after the other, so a matrix-vector product reads memory in order.
+     * The block of columns [j0, j0 + w) is a row-major [K, w] matrix at out[j0·K ...]; out holds K·N floats.
+     */
+    public static void packPanels(int k, int n, float[] b, int bOff, int ldb, float[] out) {
+        for (int j0 = 0; j0 < n; j0 += PANEL) {
+            int w = Math.min(PANEL, n - j0);
+            for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb + j0, out, j0 * k + p * w, w);
+        }
+    }
+
+    /** c[0, N) += a[0, K)·B with B packed by {@link #packPanels}: one row (batch 1), on the calling thread. */
+    public static void mv(int n, int k, float[] a, int aOff, float[] panels, float[] c, int cOff) {
+        for (int j0 = 0; j0 < n; j0 += PANEL) {
+            int w = Math.min(PANEL, n - j0);
+            if (VECTOR) VectorGemm.rowTimesMatrix(w, k, a, aOff, 1, panels, j0 * k, w, c, cOff + j0);
+            else scalarMm(1, w, k, a, aOff, k, 1, panels, j0 * k, w, c, cOff + j0, w, true);
+        }
+    }
+
     /** The plain triple loop: the reference for the vector kernel. */
     public static void scalarMm(int m, int n, int k,
                                 float[] a, int aOff, int ars, int acs,

@@ -70,7 +70,7 @@ final class VectorGemm {
      * One row (a matrix-vector product, batch 1): c[0, n) += a·B over the whole of K at once, 8 vectors of columns
      * at a time so that 8 independent accumulators hide the FMA latency; then 2, then a masked one.
      */
-    private static void rowTimesMatrix(int n, int k, float[] a, int aOff, int acs, float[] b, int bOff, int ldb,
+    static void rowTimesMatrix(int n, int k, float[] a, int aOff, int acs, float[] b, int bOff, int ldb,
                                        float[] c, int cOff) {
         int j = 0;
         for (; j + 8 * L <= n; j += 8 * L) {

@@ -33,7 +33,7 @@ final class Gru {
             if (resetAfter) {
                 // gh = h·U_ᵀ + b_h for all three gates in one product
                 setBias(gh, batch, g3, 0, g3, p, w.bhh());
-                Gemm.mm(batch, g3, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, true);
+                Recurrent.timesWhh(tr, batch, h, gh);
             } else {
                 // gh[:, r,z] = h·U_rzᵀ + b_hrz; the candidate's product waits for r ⊙ h
                 setBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());

@@ -26,7 +26,7 @@ final class Lstm {
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
             System.arraycopy(c, 0, tr.aux, rowT * hid, batch * hid);
             Gru.setBias(gh, batch, g4, 0, g4, p, w.bhh());
-            Gemm.mm(batch, g4, hid, h, 0, hid, 1, tr.whhT, 0, g4, gh, 0, g4, true);
+            Recurrent.timesWhh(tr, batch, h, gh);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * g4, gho = b * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff, so = (rowT + b) * hid;

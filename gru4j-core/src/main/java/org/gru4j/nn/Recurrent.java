@@ -279,13 +279,25 @@ public final class Recurrent {
     static void pack(Trace tr, Weights w, float[] params) {
         Gemm.transpose(tr.gateRows, tr.input, params, w.wih(), tr.input, tr.wihT, 0);
         Gemm.transpose(tr.gateRows, tr.hidden, params, w.whh(), tr.hidden, tr.whhT, 0);
+        if (tr.wihPanels != null) {
+            Gemm.packPanels(tr.input, tr.gateRows, tr.wihT, 0, tr.gateRows, tr.wihPanels);
+            Gemm.packPanels(tr.hidden, tr.gateRows, tr.whhT, 0, tr.gateRows, tr.whhPanels);
+        }
+    }
+
+    /** gh (B, G·H) += h·W_hhᵀ over all gates; a batch-1 stream takes the matrix-vector path. */
+    static void timesWhh(Trace tr, int batch, float[] h, float[] gh) {
+        final int G = tr.gateRows;
+        if (batch == 1 && tr.whhPanels != null) Gemm.mv(G, tr.hidden, h, 0, tr.whhPanels, gh, 0);
+        else Gemm.mm(batch, G, tr.hidden, h, 0, tr.hidden, 1, tr.whhT, 0, G, gh, 0, G, true);
     }
 
     /** gx (rows, G·H) = X·W_ihᵀ + b_ih for all rows at once. */
     static void project(Trace tr, Weights w, float[] params, float[] x, int rows) {
         final int G = tr.gateRows;
         Gru.setBias(tr.gx, rows, G, 0, G, params, w.bih());
-        Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, true);
+        if (rows == 1 && tr.wihPanels != null) Gemm.mv(G, tr.input, x, 0, tr.wihPanels, tr.gx, 0);
+        else Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, true);
     }
 
     private static float[] fit(float[] a, long n) {

@@ -22,7 +22,7 @@ final class Rnn {
             final int rowT = t * batch;
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
             Gru.setBias(gh, batch, hid, 0, hid, p, w.bhh());
-            Gemm.mm(batch, hid, hid, h, 0, hid, 1, tr.whhT, 0, hid, gh, 0, hid, true);
+            Recurrent.timesWhh(tr, batch, h, gh);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
