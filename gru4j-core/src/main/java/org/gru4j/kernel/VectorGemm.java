@@ -41,17 +41,26 @@ final class VectorGemm {
             for (int i0 = 0; i0 < m; i0 += MC) {
                 final int mc = Math.min(MC, m - i0), m8 = mc - mc % 8;
                 final int aPanel = aOff + i0 * ars + p0 * acs;
-                // A[i0 .. i0+m8, p0 .. p0+kc] packed as blocks of 8 rows: pack[blk·8·kc + p·8 + r]
-                for (int blk = 0; blk < m8; blk += 8) {
-                    final int dst = blk * kc;
-                    for (int p = 0; p < kc; p++) {
-                        final int src = aPanel + blk * ars + p * acs, d = dst + p * 8;
-                        for (int r = 0; r < 8; r++) pack[d + r] = a[src + r * ars];
+                // A read in place when its rows are contiguous; a transposed A (columns contiguous) is packed first
+                // as blocks of 8 rows, pack[blk·kc + p·8 + r], so the tile does not stride through memory
+                final boolean packed = acs != 1;
+                final float[] pa = packed ? pack : a;
+                if (packed) {
+                    for (int blk = 0; blk < m8; blk += 8) {
+                        final int dst = blk * kc;
+                        for (int p = 0; p < kc; p++) {
+                            final int src = aPanel + blk * ars + p * acs, d = dst + p * 8;
+                            for (int r = 0; r < 8; r++) pack[d + r] = a[src + r * ars];
+                        }
                     }
                 }
+                final int paRs = packed ? 1 : ars, paCs = packed ? 8 : 1;
                 for (int j = 0; j < n2; j += 2 * L) {
                     final int cj = cOff + i0 * ldc + j;
-                    for (int blk = 0; blk < m8; blk += 8) tile8x2(kc, pack, blk * kc, b, bPanel + j, ldb, c, cj + blk * ldc, ldc);
+                    for (int blk = 0; blk < m8; blk += 8) {
+                        final int ai = packed ? blk * kc : aPanel + blk * ars;
+                        tile8x2(kc, pa, ai, paRs, paCs, b, bPanel + j, ldb, c, cj + blk * ldc, ldc);
+                    }
                     int i = m8;
                     for (; i + 4 <= mc; i += 4) tile4x2(kc, a, aPanel + i * ars, ars, acs, b, bPanel + j, ldb, c, cj + i * ldc, ldc);
                     for (; i < mc; i++) tile1x2(kc, a, aPanel + i * ars, acs, b, bPanel + j, ldb, c, cj + i * ldc);
@@ -98,8 +107,8 @@ final class VectorGemm {
         for (; j < n; j += L) tile1x1(k, a, aOff, acs, b, bOff + j, ldb, c, cOff + j, S.indexInRange(j, n));
     }
 
-    /** C[8 rows, 2L columns] += packed A (8 rows interleaved, kc long) · B strip. */
-    private static void tile8x2(int k, float[] pa, int ai, float[] b, int bj, int ldb, float[] c, int cij, int ldc) {
+    /** C[8 rows, 2L columns] += A (element (r, p) at pa[ai + r·ars + p·acs]; packed: ars 1, acs 8) · B strip. */
+    private static void tile8x2(int k, float[] pa, int ai, int ars, int acs, float[] b, int bj, int ldb, float[] c, int cij, int ldc) {
         FloatVector c00 = FloatVector.fromArray(S, c, cij), c01 = FloatVector.fromArray(S, c, cij + L);
         FloatVector c10 = FloatVector.fromArray(S, c, cij + ldc), c11 = FloatVector.fromArray(S, c, cij + ldc + L);
         FloatVector c20 = FloatVector.fromArray(S, c, cij + 2 * ldc), c21 = FloatVector.fromArray(S, c, cij + 2 * ldc + L);
@@ -111,22 +120,22 @@ final class VectorGemm {
         for (int p = 0; p < k; p++) {
             int bp = bj + p * ldb;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            int ap = ai + p * 8;
+            int ap = ai + p * acs;
             FloatVector av = FloatVector.broadcast(S, pa[ap]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, pa[ap + 1]);
+            av = FloatVector.broadcast(S, pa[ap + 1 * ars]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, pa[ap + 2]);
+            av = FloatVector.broadcast(S, pa[ap + 2 * ars]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, pa[ap + 3]);
+            av = FloatVector.broadcast(S, pa[ap + 3 * ars]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, pa[ap + 4]);
+            av = FloatVector.broadcast(S, pa[ap + 4 * ars]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, pa[ap + 5]);
+            av = FloatVector.broadcast(S, pa[ap + 5 * ars]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, pa[ap + 6]);
+            av = FloatVector.broadcast(S, pa[ap + 6 * ars]);
             c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, pa[ap + 7]);
+            av = FloatVector.broadcast(S, pa[ap + 7 * ars]);
             c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
         }
         c00.intoArray(c, cij); c01.intoArray(c, cij + L);
