@@ -9,7 +9,8 @@ zero grads. stream: one step of one stream (batch 1, T=1), state carried, under 
 Debian's python3-torch calls whatever libblas.so.3 the system points at; the reference BLAS there is ~15x slower than
 OpenBLAS, which would make any comparison meaningless. When Debian's OpenBLAS is installed
 (`apt-get install libopenblas0-pthread`) this script runs torch on it (through LD_LIBRARY_PATH, without changing
-the system's choice); the `blas:` line says which one was used.
+the system's choice); TORCH_BLAS=reference keeps whatever the system points at. The `blas:` line says which one
+was used.
 """
 import argparse
 import os
@@ -33,7 +34,8 @@ def main():
     a = ap.parse_args()
 
     # the loader reads LD_LIBRARY_PATH at start-up only: run again with OpenBLAS first on the path
-    if os.path.isdir(OPENBLAS_DIR) and OPENBLAS_DIR not in os.environ.get("LD_LIBRARY_PATH", "").split(":"):
+    want_openblas = os.environ.get("TORCH_BLAS", "openblas") != "reference"
+    if want_openblas and os.path.isdir(OPENBLAS_DIR) and OPENBLAS_DIR not in os.environ.get("LD_LIBRARY_PATH", "").split(":"):
         env = dict(os.environ)
         env["LD_LIBRARY_PATH"] = OPENBLAS_DIR + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
         os.execve(sys.executable, [sys.executable] + sys.argv, env)
