@@ -127,6 +127,10 @@ public final class Gemm {
 
     /** Adds the column sums of A[M,N] (row-major, leading dimension lda) into out[N]: Σ_i A[i,:]. */
     public static void addColumnSums(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff) {
+        if (VECTOR) {
+            VectorGemm.addColumnSums(m, n, a, aOff, lda, out, outOff);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             for (int j = 0; j < n; j++) out[outOff + j] += a[ai + j];

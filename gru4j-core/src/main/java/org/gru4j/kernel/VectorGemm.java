@@ -17,6 +17,7 @@ final class VectorGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;   // 8 floats: one packed column of A
     private static final int KC = 128;   // K panel: KC rows of B, 2L columns wide (8 KiB at L = 16), stay in L1
 
     private static final int MC = 128;   // row block: its A panel (MC × KC floats, 64 KiB) is packed and stays in L2
@@ -50,7 +51,8 @@ final class VectorGemm {
                         final int dst = blk * kc;
                         for (int p = 0; p < kc; p++) {
                             final int src = aPanel + blk * ars + p * acs, d = dst + p * 8;
-                            for (int r = 0; r < 8; r++) pack[d + r] = a[src + r * ars];
+                            if (ars == 1 && L >= 8) FloatVector.fromArray(S8, a, src).intoArray(pack, d);
+                            else for (int r = 0; r < 8; r++) pack[d + r] = a[src + r * ars];
                         }
                     }
                 }
@@ -72,6 +74,19 @@ final class VectorGemm {
                     }
                 }
             }
+        }
+    }
+
+    /** out[0, n) += Σ_i A[i, 0..n): the column sums of A[M,N] (leading dimension lda), row by row. */
+    static void addColumnSums(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff) {
+        final int nv = n - n % L;
+        for (int i = 0; i < m; i++) {
+            final int ai = aOff + i * lda;
+            int j = 0;
+            for (; j < nv; j += L) {
+                FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, a, ai + j)).intoArray(out, outOff + j);
+            }
+            for (; j < n; j++) out[outOff + j] += a[ai + j];
         }
     }
 

@@ -104,6 +104,20 @@ class GemmTest {
     }
 
     @Test
+    void columnSumsMatchAPlainLoop() {
+        Random rnd = new Random(23);
+        for (int m : new int[]{1, 3, 17, 129}) {
+            for (int n : new int[]{1, 3, 17, 33, 129}) {
+                int lda = n + 2;
+                float[] a = rand(rnd, 1 + m * lda), out = rand(rnd, n + 3), want = out.clone();
+                Gemm.addColumnSums(m, n, a, 1, lda, out, 0);
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) want[j] += a[1 + i * lda + j];
+                for (int j = 0; j < out.length; j++) assertEquals(want[j], out[j], 0f, "m=" + m + " n=" + n + " j=" + j);
+            }
+        }
+    }
+
+    @Test
     void splitCoversTheRangeOnAlignedBoundaries() {
         for (int n : new int[]{1, 31, 32, 33, 100, 1536}) {
             for (int parts = 1; parts <= 4; parts++) {
