@@ -135,14 +135,21 @@ final class BenchCommand implements Callable<Integer> {
         resetPeaks();
         long heapBefore = heapUsed();
         long allocBefore = allocatedBytes();
-        double[] times = new double[16];
+        double[] times = new double[16], cpu = new double[16];
+        java.lang.management.ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
         int n = 0;
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (n < 5 || System.nanoTime() < end) {
+            long c0 = threadBean.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             once.run();
             long t1 = System.nanoTime();
-            if (n == times.length) times = Arrays.copyOf(times, n * 2);
+            long c1 = threadBean.getCurrentThreadCpuTime();
+            if (n == times.length) {
+                times = Arrays.copyOf(times, n * 2);
+                cpu = Arrays.copyOf(cpu, n * 2);
+            }
+            cpu[n] = (c1 - c0) / 1e6 / perRun;
             times[n++] = (t1 - t0) / 1e6 / perRun;
         }
         long peak = heapPeak();
@@ -150,6 +157,8 @@ final class BenchCommand implements Callable<Integer> {
         double[] sorted = Arrays.copyOf(times, n);
         Arrays.sort(sorted);
         double median = sorted[n / 2];
+        double[] cpuSorted = Arrays.copyOf(cpu, n);
+        Arrays.sort(cpuSorted);
 
         double flops = 0;
         int D = bidirectional ? 2 : 1, G = kind.gates;
@@ -161,6 +170,8 @@ final class BenchCommand implements Callable<Integer> {
         double gflops = flops / (median * 1e-3) / 1e9;
         System.out.printf(java.util.Locale.ROOT, "runs: %d timed after %d warm-up; min %.4f ms, median %.4f ms, max %.4f ms%s%n",
                 n, warm, sorted[0], median, sorted[n - 1], stream ? " per step" : "");
+        System.out.printf(java.util.Locale.ROOT, "cpu: median %.4f ms on the calling thread%s (wall time above; far less cpu than wall on one thread means the machine is busy)%n",
+                cpuSorted[n / 2], stream ? " per step" : "");
         System.out.printf(java.util.Locale.ROOT, "throughput: %.1f GFLOP/s (%.1f%% of %.0f peak for 2 cores, %.1f%% of %.0f for %d thread%s)%n",
                 gflops, 100 * gflops / PEAK_GFLOPS, PEAK_GFLOPS,
                 100 * gflops / (PEAK_GFLOPS / 2 * Math.min(2, Parallel.threads())), PEAK_GFLOPS / 2 * Math.min(2, Parallel.threads()),
