@@ -56,6 +56,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--seconds", defaultValue = "3", paramLabel = "S", description = "timed seconds (after warm-up); default ${DEFAULT-VALUE}")
     double seconds;
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "S", description = "warm-up seconds (at least 10 calls); default ${DEFAULT-VALUE}")
+    double warmupSeconds;
 
     @Override
     public Integer call() {
@@ -79,6 +81,7 @@ final class BenchCommand implements Callable<Integer> {
             Parallel.setThreads(threads);
         }
         if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be > 0, got " + seconds);
+        if (!(warmupSeconds >= 0)) throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmupSeconds);
         boolean stream = mode.equals("stream");
         if (stream && bidirectional) throw new IllegalArgumentException("--mode stream cannot be --bidirectional");
         int B = stream ? 1 : batch;
@@ -116,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
                 float lr = 1e-6f;
                 once = () -> {
                     model.forward(x);
-                    model.backward(dy, null, null);
+                    model.backward(dy, null, null, false);   // x is data: no dL/dx, as in PyTorch
                     float[] p = model.params, g = model.grads;
                     for (int i = 0; i < p.length; i++) p[i] -= lr * g[i];
                     model.zeroGrads();
@@ -124,8 +127,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        // warm-up: enough calls for the JIT to compile the hot loops (at least 2 s and 10 calls)
-        long warmEnd = System.nanoTime() + 2_000_000_000L;
+        // warm-up: enough calls for the JIT to compile the hot loops (at least --warmup seconds and 10 calls)
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         int warm = 0;
         while (warm < 10 || System.nanoTime() < warmEnd) {
             once.run();

@@ -49,7 +49,7 @@ public final class Recurrent {
     /** What forward returns: y (T,B,D·H), h_n (L·D,B,H) and, for an LSTM, c_n (L·D,B,H); otherwise cn is null. */
     public record Output(Tensor y, Tensor hn, Tensor cn) {}
 
-    /** What backward returns: dL/dx (T,B,I), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
+    /** What backward returns: dL/dx (T,B,I; null when not asked for), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
     public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {}
 
     public Recurrent(RecurrentConfig config) {
@@ -212,6 +212,14 @@ public final class Recurrent {
      * returns the gradients of the input and initial states. Any of dy (T,B,D·H), dhn, dcn (L·D,B,H) may be null (zero).
      */
     public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn) {
+        return backward(dy, dhn, dcn, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor)}; with {@code inputGrad} false the gradient of x is not computed
+     * (one product fewer, as PyTorch skips it for an input that does not require a gradient) and dx is null.
+     */
+    public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn, boolean inputGrad) {
         if (steps < 0) throw new IllegalStateException("backward needs a forward first");
         final RecurrentConfig cf = config;
         final int T = steps, B = batch, H = cf.hidden(), D = cf.directions(), L = cf.layers(), G = cf.gateRows();
@@ -226,8 +234,9 @@ public final class Recurrent {
         for (int l = L - 1; l >= 0; l--) {
             final float[] in = l == 0 ? input : layerOut[l - 1];
             final int I = cf.layerInput(l);
-            final float[] dIn = layerGrad[l] = fit(layerGrad[l], (long) T * B * I);
-            Arrays.fill(dIn, 0, T * B * I, 0f);
+            final boolean wantDIn = l > 0 || inputGrad;
+            final float[] dIn = layerGrad[l] = fit(layerGrad[l], wantDIn ? (long) T * B * I : 0);
+            if (wantDIn) Arrays.fill(dIn, 0, T * B * I, 0f);
             final int layer = l;
             final float[] dLayerOut = dOut;
             // one direction's backward and its input-side weight gradients (its own slice of grads): may run side by side
@@ -255,14 +264,14 @@ public final class Recurrent {
             if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
             else for (int d = 0; d < D; d++) direction.run(d);
             // dX += dGx·W_ih, both directions into the same dX: one after the other
-            for (int d = 0; d < D; d++) {
+            for (int d = 0; d < D && wantDIn; d++) {
                 final Trace tr = traces[l * D + d];
                 Gemm.mm(T * B, I, G, tr.gx, 0, G, 1, params, weights[l * D + d].wih(), I, dIn, 0, I, true);
             }
             dOut = dIn;
         }
         steps = -1;   // the trace now holds gradients: a second backward needs a new forward
-        Tensor dx = new Tensor(new int[]{T, B, cf.input()}, Arrays.copyOf(layerGrad[0], T * B * cf.input()));
+        Tensor dx = inputGrad ? new Tensor(new int[]{T, B, cf.input()}, Arrays.copyOf(layerGrad[0], T * B * cf.input())) : null;
         return new InputGrads(dx, dh0, dc0);
     }
 
