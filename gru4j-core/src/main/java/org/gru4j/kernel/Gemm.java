@@ -26,10 +26,71 @@ public final class Gemm {
                           float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
+        final int parts = (long) m * n * k >= SPLIT_MACS ? Parallel.available() : 1;
+        if (parts > 1) {
+            // independent blocks of C: by columns (multiples of 32) when there are enough, otherwise by rows
+            if (n >= 64 * parts) {
+                Parallel.run(parts, part -> {
+                    int j0 = split(n, parts, part, 32), j1 = split(n, parts, part + 1, 32);
+                    one(m, j1 - j0, k, a, aOff, ars, acs, b, bOff + j0, ldb, c, cOff + j0, ldc, accumulate);
+                });
+            } else {
+                Parallel.run(parts, part -> {
+                    int i0 = split(m, parts, part, 8), i1 = split(m, parts, part + 1, 8);
+                    one(i1 - i0, n, k, a, aOff + i0 * ars, ars, acs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+                });
+            }
+            return;
+        }
+        one(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** Products of at least this many multiply-adds are split across threads (smaller ones: a hand-off costs more). */
+    static final long SPLIT_MACS = 1L << 21;
+
+    /** Where part {@code part} of {@code parts} starts in [0, n), on multiples of {@code align} (the last part ends at n). */
+    static int split(int n, int parts, int part, int align) {
+        if (part >= parts) return n;
+        long units = (n + align - 1) / align;
+        return (int) Math.min(n, units * part / parts * align);
+    }
+
+    private static void one(int m, int n, int k,
+                            float[] a, int aOff, int ars, int acs,
+                            float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
         if (VECTOR) {
             VectorGemm.mm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             scalarMm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Column width of the matrix-vector layout made by {@link #packPanels}: 8 vectors, what the vector kernel sweeps
+     * in one pass.
+     */
+    public static final int PANEL = VECTOR ? 8 * VectorGemm.L : 128;
+
+    /**
+     * Packs B[K,N] (row-major, leading dimension ldb) for {@link #mv}: blocks of {@link #PANEL} columns (the last one
+     * narrower), each stored as its K rows one after the other, so a matrix-vector product reads memory in order.
+     * The block of columns [j0, j0 + w) is a row-major [K, w] matrix at out[j0·K ...]; out holds K·N floats.
+     */
+    public static void packPanels(int k, int n, float[] b, int bOff, int ldb, float[] out) {
+        for (int j0 = 0; j0 < n; j0 += PANEL) {
+            int w = Math.min(PANEL, n - j0);
+            for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb + j0, out, j0 * k + p * w, w);
+        }
+    }
+
+    /** c[0, N) += a[0, K)·B with B packed by {@link #packPanels}: one row (batch 1), on the calling thread. */
+    public static void mv(int n, int k, float[] a, int aOff, float[] panels, float[] c, int cOff) {
+        for (int j0 = 0; j0 < n; j0 += PANEL) {
+            int w = Math.min(PANEL, n - j0);
+            if (VECTOR) VectorGemm.rowTimesMatrix(w, k, a, aOff, 1, panels, j0 * k, w, c, cOff + j0);
+            else scalarMm(1, w, k, a, aOff, k, 1, panels, j0 * k, w, c, cOff + j0, w, true);
         }
     }
 
@@ -66,6 +127,10 @@ public final class Gemm {
 
     /** Adds the column sums of A[M,N] (row-major, leading dimension lda) into out[N]: Σ_i A[i,:]. */
     public static void addColumnSums(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff) {
+        if (VECTOR) {
+            VectorGemm.addColumnSums(m, n, a, aOff, lda, out, outOff);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             for (int j = 0; j < n; j++) out[outOff + j] += a[ai + j];

@@ -1,9 +1,7 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
-
-import static org.gru4j.nn.Activations.sigmoid;
-import static org.gru4j.nn.Activations.tanh;
 
 /**
  * The GRU over one direction of one layer: forward through the steps and backward through time.
@@ -34,51 +32,65 @@ final class Gru {
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
             if (resetAfter) {
                 // gh = h·U_ᵀ + b_h for all three gates in one product
-                Gemm.mm(batch, g3, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, false);
-                addBias(gh, batch, g3, 0, g3, p, w.bhh());
+                setBias(gh, batch, g3, 0, g3, p, w.bhh());
+                Recurrent.timesWhh(tr, batch, h, gh);
             } else {
                 // gh[:, r,z] = h·U_rzᵀ + b_hrz; the candidate's product waits for r ⊙ h
-                Gemm.mm(batch, 2 * hid, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, false);
-                addBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());
+                setBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());
+                Gemm.mm(batch, 2 * hid, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, true);
             }
             for (int b = 0; b < batch; b++) {
-                final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid;
-                for (int j = 0; j < hid; j++) {
-                    float r = sigmoid(gx[gxo + j] + gh[gho + j]);
-                    float z = sigmoid(gx[gxo + hid + j] + gh[gho + hid + j]);
-                    gates[gxo + j] = r;
-                    gates[gxo + hid + j] = z;
-                    if (!resetAfter) aux[(rowT + b) * hid + j] = r * h[ho + j];   // r ⊙ h
+                final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid, ao = (rowT + b) * hid;
+                // r, z = σ(gx + gh) over the r and z blocks at once (they are adjacent)
+                Elementwise.sigmoidOfSum(2 * hid, gx, gxo, gh, gho, gates, gxo);
+                if (resetAfter) {
+                    // hl = U_n h + b_hn, kept for backward; n = tanh(gx_n + r ⊙ hl)
+                    System.arraycopy(gh, gho + 2 * hid, aux, ao, hid);
+                    Elementwise.tanh(hid, gx, gxo + 2 * hid, null, 0, gates, gxo, gh, gho + 2 * hid, gates, gxo + 2 * hid);
+                    final boolean active = lengths == null || t < lengths[b];
+                    update(hid, zKeepsState, active, gates, gxo, h, ho, y, (rowT + b) * ldy + yOff);
+                } else {
+                    for (int j = 0; j < hid; j++) aux[ao + j] = gates[gxo + j] * h[ho + j];   // r ⊙ h
                 }
             }
             if (!resetAfter) {
-                // gh[:, n] = (r ⊙ h)·U_nᵀ + b_hn
-                Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, tr.whhT, 2 * hid, g3, gh, 2 * hid, g3, false);
-                addBias(gh, batch, hid, 2 * hid, g3, p, w.bhh() < 0 ? -1 : w.bhh() + 2 * hid);
-            }
-            for (int b = 0; b < batch; b++) {
-                final boolean active = lengths == null || t < lengths[b];
-                final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid, yo = (rowT + b) * ldy + yOff;
-                for (int j = 0; j < hid; j++) {
-                    float r = gates[gxo + j], z = gates[gxo + hid + j];
-                    float n;
-                    if (resetAfter) {
-                        float hl = gh[gho + 2 * hid + j];                 // U_n h + b_hn
-                        aux[(rowT + b) * hid + j] = hl;
-                        n = tanh(gx[gxo + 2 * hid + j] + r * hl);
-                    } else {
-                        n = tanh(gx[gxo + 2 * hid + j] + gh[gho + 2 * hid + j]);
-                    }
-                    gates[gxo + 2 * hid + j] = n;
-                    float hp = h[ho + j];
-                    float hn = zKeepsState ? n + z * (hp - n) : hp + z * (n - hp);
-                    if (active) {
-                        h[ho + j] = hn;
-                        y[yo + j] = hn;
-                    } else {
-                        y[yo + j] = 0f;
-                    }
+                // gh[:, n] = (r ⊙ h)·U_nᵀ + b_hn ;  n = tanh(gx_n + gh_n)
+                setBias(gh, batch, hid, 2 * hid, g3, p, w.bhh() < 0 ? -1 : w.bhh() + 2 * hid);
+                Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, tr.whhT, 2 * hid, g3, gh, 2 * hid, g3, true);
+                for (int b = 0; b < batch; b++) {
+                    final int gxo = (rowT + b) * g3;
+                    Elementwise.tanh(hid, gx, gxo + 2 * hid, gh, b * g3 + 2 * hid, null, 0, null, 0, gates, gxo + 2 * hid);
+                    final boolean active = lengths == null || t < lengths[b];
+                    update(hid, zKeepsState, active, gates, gxo, h, b * hid, y, (rowT + b) * ldy + yOff);
                 }
+            }
+        }
+    }
+
+    /**
+     * h' = n + z ⊙ (h − n) when z keeps the state, h + z ⊙ (n − h) otherwise, for one batch row (z and n read from
+     * the gates row at gxo); an inactive row keeps h and outputs 0.
+     */
+    private static void update(int hid, boolean zKeepsState, boolean active, float[] gates, int gxo, float[] h, int ho,
+                               float[] y, int yo) {
+        if (!active) {
+            java.util.Arrays.fill(y, yo, yo + hid, 0f);
+            return;
+        }
+        final int zo = gxo + hid, no = gxo + 2 * hid;
+        if (zKeepsState) {
+            for (int j = 0; j < hid; j++) {
+                float n = gates[no + j];
+                float hn = n + gates[zo + j] * (h[ho + j] - n);
+                h[ho + j] = hn;
+                y[yo + j] = hn;
+            }
+        } else {
+            for (int j = 0; j < hid; j++) {
+                float hp = h[ho + j];
+                float hn = hp + gates[zo + j] * (gates[no + j] - hp);
+                h[ho + j] = hn;
+                y[yo + j] = hn;
             }
         }
     }
@@ -169,12 +181,12 @@ final class Gru {
         if (w.hasBias()) Gemm.addColumnSums(rows, g3, dgh, 0, g3, grad, w.bhh());
     }
 
-    /** rows of m[.., cols at colOff] += bias[0..cols) ; no-op without bias. */
-    static void addBias(float[] m, int rows, int cols, int colOff, int ld, float[] p, int biasOff) {
-        if (biasOff < 0) return;
+    /** rows of m[.., cols at colOff] = bias[0..cols), or 0 without bias: the start of a product that adds to it. */
+    static void setBias(float[] m, int rows, int cols, int colOff, int ld, float[] p, int biasOff) {
         for (int i = 0; i < rows; i++) {
             int o = i * ld + colOff;
-            for (int j = 0; j < cols; j++) m[o + j] += p[biasOff + j];
+            if (biasOff < 0) java.util.Arrays.fill(m, o, o + cols, 0f);
+            else System.arraycopy(p, biasOff, m, o, cols);
         }
     }
 }

@@ -1,9 +1,7 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
-
-import static org.gru4j.nn.Activations.sigmoid;
-import static org.gru4j.nn.Activations.tanh;
 
 /**
  * The LSTM over one direction of one layer, forward and backward. Gate order is PyTorch's i, f, g, o.
@@ -27,30 +25,28 @@ final class Lstm {
             final int rowT = t * batch;
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
             System.arraycopy(c, 0, tr.aux, rowT * hid, batch * hid);
-            Gemm.mm(batch, g4, hid, h, 0, hid, 1, tr.whhT, 0, g4, gh, 0, g4, false);
-            Gru.addBias(gh, batch, g4, 0, g4, p, w.bhh());
+            Gru.setBias(gh, batch, g4, 0, g4, p, w.bhh());
+            Recurrent.timesWhh(tr, batch, h, gh);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
-                final int go = (rowT + b) * g4, gho = b * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff;
-                for (int j = 0; j < hid; j++) {
-                    float i = sigmoid(gx[go + j] + gh[gho + j]);
-                    float f = sigmoid(gx[go + hid + j] + gh[gho + hid + j]);
-                    float g = tanh(gx[go + 2 * hid + j] + gh[gho + 2 * hid + j]);
-                    float o = sigmoid(gx[go + 3 * hid + j] + gh[gho + 3 * hid + j]);
-                    gates[go + j] = i;
-                    gates[go + hid + j] = f;
-                    gates[go + 2 * hid + j] = g;
-                    gates[go + 3 * hid + j] = o;
-                    float cn = f * c[ho + j] + i * g;
-                    float tc = tanh(cn);
-                    tr.aux2[(rowT + b) * hid + j] = tc;
-                    if (active) {
-                        c[ho + j] = cn;
-                        h[ho + j] = o * tc;
-                        y[yo + j] = o * tc;
-                    } else {
-                        y[yo + j] = 0f;
+                final int go = (rowT + b) * g4, gho = b * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff, so = (rowT + b) * hid;
+                // i, f = σ(·) (adjacent blocks), g = tanh(·), o = σ(·)
+                Elementwise.sigmoidOfSum(2 * hid, gx, go, gh, gho, gates, go);
+                Elementwise.tanh(hid, gx, go + 2 * hid, gh, gho + 2 * hid, null, 0, null, 0, gates, go + 2 * hid);
+                Elementwise.sigmoidOfSum(hid, gx, go + 3 * hid, gh, gho + 3 * hid, gates, go + 3 * hid);
+                // c' = f ⊙ c + i ⊙ g (into aux2 for now), then aux2 = tanh(c')
+                final float[] tc = tr.aux2;
+                for (int j = 0; j < hid; j++) tc[so + j] = gates[go + hid + j] * c[ho + j] + gates[go + j] * gates[go + 2 * hid + j];
+                if (active) System.arraycopy(tc, so, c, ho, hid);
+                Elementwise.tanh(hid, tc, so, null, 0, null, 0, null, 0, tc, so);
+                if (active) {
+                    for (int j = 0; j < hid; j++) {
+                        float hn = gates[go + 3 * hid + j] * tc[so + j];     // h' = o ⊙ tanh(c')
+                        h[ho + j] = hn;
+                        y[yo + j] = hn;
                     }
+                } else {
+                    java.util.Arrays.fill(y, yo, yo + hid, 0f);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package org.gru4j.nn;
 
 import org.gru4j.kernel.Gemm;
+import org.gru4j.kernel.Parallel;
 import org.gru4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class Recurrent {
     /** What forward returns: y (T,B,D·H), h_n (L·D,B,H) and, for an LSTM, c_n (L·D,B,H); otherwise cn is null. */
     public record Output(Tensor y, Tensor hn, Tensor cn) {}
 
-    /** What backward returns: dL/dx (T,B,I), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
+    /** What backward returns: dL/dx (T,B,I; null when not asked for), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
     public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {}
 
     public Recurrent(RecurrentConfig config) {
@@ -186,8 +187,11 @@ public final class Recurrent {
             final float[] in = l == 0 ? x.data : layerOut[l - 1];
             final int I = cf.layerInput(l);
             layerOut[l] = fit(layerOut[l], (long) T * B * D * H);
-            for (int d = 0; d < D; d++) {
-                final int k = l * D + d;
+            final int layer = l;
+            final int[] lens = lengths;
+            // one direction of this layer; the two directions share nothing they write, so they may run side by side
+            Parallel.Part direction = d -> {
+                final int k = layer * D + d;
                 final Trace tr = traces[k];
                 final Weights w = weights[k];
                 tr.ensure(T, B);
@@ -199,13 +203,15 @@ public final class Recurrent {
                 else Arrays.fill(tr.c, 0, B * H, 0f);
                 final boolean reverse = d == 1;
                 switch (cf.cell()) {
-                    case GRU -> Gru.forward(tr, params, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, layerOut[l], d * H, D * H);
-                    case LSTM -> Lstm.forward(tr, params, w, lengths, reverse, layerOut[l], d * H, D * H);
-                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, params, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, layerOut[l], d * H, D * H);
+                    case GRU -> Gru.forward(tr, params, w, cf.resetAfter(), cf.zKeepsState(), lens, reverse, layerOut[layer], d * H, D * H);
+                    case LSTM -> Lstm.forward(tr, params, w, lens, reverse, layerOut[layer], d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, params, w, cf.cell() == CellKind.RNN_RELU, lens, reverse, layerOut[layer], d * H, D * H);
                 }
                 System.arraycopy(tr.h, 0, hn.data, k * B * H, B * H);
                 if (cn != null) System.arraycopy(tr.c, 0, cn.data, k * B * H, B * H);
-            }
+            };
+            if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
+            else for (int d = 0; d < D; d++) direction.run(d);
         }
         Tensor y = new Tensor(new int[]{T, B, D * H}, Arrays.copyOf(layerOut[L - 1], T * B * D * H));
         return new Output(y, hn, cn);
@@ -216,6 +222,14 @@ public final class Recurrent {
      * returns the gradients of the input and initial states. Any of dy (T,B,D·H), dhn, dcn (L·D,B,H) may be null (zero).
      */
     public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn) {
+        return backward(dy, dhn, dcn, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor)}; with {@code inputGrad} false the gradient of x is not computed
+     * (one product fewer, as PyTorch skips it for an input that does not require a gradient) and dx is null.
+     */
+    public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn, boolean inputGrad) {
         if (steps < 0) throw new IllegalStateException("backward needs a forward first");
         final RecurrentConfig cf = config;
         final int T = steps, B = batch, H = cf.hidden(), D = cf.directions(), L = cf.layers(), G = cf.gateRows();
@@ -230,10 +244,14 @@ public final class Recurrent {
         for (int l = L - 1; l >= 0; l--) {
             final float[] in = l == 0 ? input : layerOut[l - 1];
             final int I = cf.layerInput(l);
-            final float[] dIn = layerGrad[l] = fit(layerGrad[l], (long) T * B * I);
-            Arrays.fill(dIn, 0, T * B * I, 0f);
-            for (int d = 0; d < D; d++) {
-                final int k = l * D + d;
+            final boolean wantDIn = l > 0 || inputGrad;
+            final float[] dIn = layerGrad[l] = fit(layerGrad[l], wantDIn ? (long) T * B * I : 0);
+            if (wantDIn) Arrays.fill(dIn, 0, T * B * I, 0f);
+            final int layer = l;
+            final float[] dLayerOut = dOut;
+            // one direction's backward and its input-side weight gradients (its own slice of grads): may run side by side
+            Parallel.Part direction = d -> {
+                final int k = layer * D + d;
                 final Trace tr = traces[k];
                 final Weights w = weights[k];
                 if (dhn != null) System.arraycopy(dhn.data, k * B * H, tr.dh, 0, B * H);
@@ -242,22 +260,28 @@ public final class Recurrent {
                 else Arrays.fill(tr.dc, 0, B * H, 0f);
                 final boolean reverse = d == 1;
                 switch (cf.cell()) {
-                    case GRU -> Gru.backward(tr, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dOut, d * H, D * H);
-                    case LSTM -> Lstm.backward(tr, params, grads, w, lengths, reverse, dOut, d * H, D * H);
-                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dOut, d * H, D * H);
+                    case GRU -> Gru.backward(tr, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dLayerOut, d * H, D * H);
+                    case LSTM -> Lstm.backward(tr, params, grads, w, lengths, reverse, dLayerOut, d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dLayerOut, d * H, D * H);
                 }
-                // input side, over all steps at once: dW_ih += dGxᵀ·X ; db_ih += Σ dGx ; dX += dGx·W_ih
+                // input side, over all steps at once: dW_ih += dGxᵀ·X ; db_ih += Σ dGx
                 final int rows = T * B;
                 Gemm.mm(G, I, rows, tr.gx, 0, 1, G, in, 0, I, grads, w.wih(), I, true);
                 if (w.hasBias()) Gemm.addColumnSums(rows, G, tr.gx, 0, G, grads, w.bih());
-                Gemm.mm(rows, I, G, tr.gx, 0, G, 1, params, w.wih(), I, dIn, 0, I, true);
                 System.arraycopy(tr.dh, 0, dh0.data, k * B * H, B * H);
                 if (dc0 != null) System.arraycopy(tr.dc, 0, dc0.data, k * B * H, B * H);
+            };
+            if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
+            else for (int d = 0; d < D; d++) direction.run(d);
+            // dX += dGx·W_ih, both directions into the same dX: one after the other
+            for (int d = 0; d < D && wantDIn; d++) {
+                final Trace tr = traces[l * D + d];
+                Gemm.mm(T * B, I, G, tr.gx, 0, G, 1, params, weights[l * D + d].wih(), I, dIn, 0, I, true);
             }
             dOut = dIn;
         }
         steps = -1;   // the trace now holds gradients: a second backward needs a new forward
-        Tensor dx = new Tensor(new int[]{T, B, cf.input()}, Arrays.copyOf(layerGrad[0], T * B * cf.input()));
+        Tensor dx = inputGrad ? new Tensor(new int[]{T, B, cf.input()}, Arrays.copyOf(layerGrad[0], T * B * cf.input())) : null;
         return new InputGrads(dx, dh0, dc0);
     }
 
@@ -274,13 +298,25 @@ public final class Recurrent {
     static void pack(Trace tr, Weights w, float[] params) {
         Gemm.transpose(tr.gateRows, tr.input, params, w.wih(), tr.input, tr.wihT, 0);
         Gemm.transpose(tr.gateRows, tr.hidden, params, w.whh(), tr.hidden, tr.whhT, 0);
+        if (tr.wihPanels != null) {
+            Gemm.packPanels(tr.input, tr.gateRows, tr.wihT, 0, tr.gateRows, tr.wihPanels);
+            Gemm.packPanels(tr.hidden, tr.gateRows, tr.whhT, 0, tr.gateRows, tr.whhPanels);
+        }
+    }
+
+    /** gh (B, G·H) += h·W_hhᵀ over all gates; a batch-1 stream takes the matrix-vector path. */
+    static void timesWhh(Trace tr, int batch, float[] h, float[] gh) {
+        final int G = tr.gateRows;
+        if (batch == 1 && tr.whhPanels != null) Gemm.mv(G, tr.hidden, h, 0, tr.whhPanels, gh, 0);
+        else Gemm.mm(batch, G, tr.hidden, h, 0, tr.hidden, 1, tr.whhT, 0, G, gh, 0, G, true);
     }
 
     /** gx (rows, G·H) = X·W_ihᵀ + b_ih for all rows at once. */
     static void project(Trace tr, Weights w, float[] params, float[] x, int rows) {
         final int G = tr.gateRows;
-        Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, false);
-        Gru.addBias(tr.gx, rows, G, 0, G, params, w.bih());
+        Gru.setBias(tr.gx, rows, G, 0, G, params, w.bih());
+        if (rows == 1 && tr.wihPanels != null) Gemm.mv(G, tr.input, x, 0, tr.wihPanels, tr.gx, 0);
+        else Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, true);
     }
 
     private static float[] fit(float[] a, long n) {

@@ -1,5 +1,6 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
 
 /**
@@ -20,21 +21,22 @@ final class Rnn {
             final int t = reverse ? steps - 1 - s : s;
             final int rowT = t * batch;
             System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
-            Gemm.mm(batch, hid, hid, h, 0, hid, 1, tr.whhT, 0, hid, gh, 0, hid, false);
-            Gru.addBias(gh, batch, hid, 0, hid, p, w.bhh());
+            Gru.setBias(gh, batch, hid, 0, hid, p, w.bhh());
+            Recurrent.timesWhh(tr, batch, h, gh);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
-                for (int j = 0; j < hid; j++) {
-                    float a = gx[go + j] + gh[ho + j];
-                    float hn = relu ? Math.max(a, 0f) : Activations.tanh(a);
-                    tr.gates[go + j] = hn;
-                    if (active) {
-                        h[ho + j] = hn;
-                        y[yo + j] = hn;
-                    } else {
-                        y[yo + j] = 0f;
-                    }
+                final float[] hn = tr.gates;                        // h' = act(gx + gh)
+                if (relu) {
+                    for (int j = 0; j < hid; j++) hn[go + j] = Math.max(gx[go + j] + gh[ho + j], 0f);
+                } else {
+                    Elementwise.tanh(hid, gx, go, gh, ho, null, 0, null, 0, hn, go);
+                }
+                if (active) {
+                    System.arraycopy(hn, go, h, ho, hid);
+                    System.arraycopy(hn, go, y, yo, hid);
+                } else {
+                    java.util.Arrays.fill(y, yo, yo + hid, 0f);
                 }
             }
         }

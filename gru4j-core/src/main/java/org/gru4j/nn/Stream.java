@@ -31,6 +31,8 @@ public final class Stream {
         for (int l = 0; l < L; l++) {
             traces[l] = new Trace(cf.layerInput(l), H, cf.gateRows());
             traces[l].ensure(1, 1);
+            traces[l].wihPanels = new float[cf.layerInput(l) * cf.gateRows()];
+            traces[l].whhPanels = new float[H * cf.gateRows()];
         }
         refresh();
     }

@@ -23,6 +23,8 @@ final class Trace {
     float[] h = new float[0], c = new float[0], gh = new float[0], dh = new float[0], dc = new float[0], tmp = new float[0];
     // weights packed for the forward products: W_ihᵀ (I, G·H) and W_hhᵀ (H, G·H)
     final float[] wihT, whhT;
+    // batch-1 streams only (else null): the same two matrices in the matrix-vector layout of Gemm.packPanels
+    float[] wihPanels, whhPanels;
 
     Trace(int input, int hidden, int gateRows) {
         this.input = input;
