@@ -18,6 +18,7 @@ public final class Stream {
     public final float[] c;
     private final Trace[] traces;
     private final float[][] outs;
+    private float[] batchOuts = new float[0], batchIn = new float[0];
 
     public Stream(Recurrent model) {
         RecurrentConfig cf = model.config;
@@ -60,6 +61,7 @@ public final class Stream {
         float[] in = x;
         for (int l = 0; l < traces.length; l++) {
             Trace tr = traces[l];
+            tr.ensure(1, 1);
             Weights w = model.weights(l, 0);
             Recurrent.project(tr, w, model.params, in, 1);
             System.arraycopy(h, l * H, tr.h, 0, H);
@@ -76,5 +78,45 @@ public final class Stream {
             in = outs[l];
         }
         return outs[traces.length - 1];
+    }
+
+    /**
+     * Steps B independent streams by one event each, as one batched product per layer: x (B,I); hs and cs (L,B,H) are
+     * their states, read and overwritten (cs empty unless LSTM); y (B,H) receives the last layer's outputs. Leaves
+     * this stream's own state {@link #h}/{@link #c} alone. For many keys whose events arrive together.
+     */
+    public void stepBatch(int batch, float[] x, float[] hs, float[] cs, float[] y) {
+        RecurrentConfig cf = model.config;
+        final int I = cf.input(), H = cf.hidden(), L = traces.length;
+        if (x.length < batch * I || hs.length < L * batch * H || y.length < batch * H
+                || (cf.cell() == CellKind.LSTM && cs.length < L * batch * H)) {
+            throw new IllegalArgumentException("stepBatch of " + batch + ": x needs " + batch * I + " values, states "
+                    + L * batch * H + ", y " + batch * H);
+        }
+        if (batchOuts.length < batch * H) {
+            batchOuts = new float[batch * H];
+            batchIn = new float[batch * H];
+        }
+        float[] in = x;
+        for (int l = 0; l < L; l++) {
+            Trace tr = traces[l];
+            tr.ensure(1, batch);
+            Weights w = model.weights(l, 0);
+            Recurrent.project(tr, w, model.params, in, batch);
+            System.arraycopy(hs, l * batch * H, tr.h, 0, batch * H);
+            float[] out = l % 2 == 0 ? batchOuts : batchIn;       // ping-pong: layer l reads the other buffer
+            switch (cf.cell()) {
+                case GRU -> Gru.forward(tr, model.params, w, cf.resetAfter(), cf.zKeepsState(), null, false, out, 0, H);
+                case LSTM -> {
+                    System.arraycopy(cs, l * batch * H, tr.c, 0, batch * H);
+                    Lstm.forward(tr, model.params, w, null, false, out, 0, H);
+                    System.arraycopy(tr.c, 0, cs, l * batch * H, batch * H);
+                }
+                case RNN_TANH, RNN_RELU -> Rnn.forward(tr, model.params, w, cf.cell() == CellKind.RNN_RELU, null, false, out, 0, H);
+            }
+            System.arraycopy(tr.h, 0, hs, l * batch * H, batch * H);
+            in = out;
+        }
+        System.arraycopy(in, 0, y, 0, batch * H);
     }
 }

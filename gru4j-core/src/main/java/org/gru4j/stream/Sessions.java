@@ -5,7 +5,6 @@ import org.gru4j.nn.Finite;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.nn.Stream;
-import org.gru4j.tensor.Tensor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -39,7 +38,7 @@ public final class Sessions {
     private final float[] weights;
     private final Segment[] segments;
     private final ThreadLocal<Stream> streams;
-    private final ThreadLocal<Recurrent> batchModels;
+    private final ThreadLocal<Recurrent> models;
 
     public Sessions(Recurrent model) {
         this(model, 64);
@@ -56,12 +55,12 @@ public final class Sessions {
         int n = Integer.highestOneBit(Math.max(1, segments - 1)) << 1;
         this.segments = new Segment[Math.max(1, n)];
         for (int i = 0; i < this.segments.length; i++) this.segments[i] = new Segment(stateSize);
-        this.batchModels = ThreadLocal.withInitial(() -> {
+        this.models = ThreadLocal.withInitial(() -> {
             Recurrent r = new Recurrent(config);
             System.arraycopy(weights, 0, r.params, 0, weights.length);
             return r;
         });
-        this.streams = ThreadLocal.withInitial(() -> new Stream(batchModels.get()));
+        this.streams = ThreadLocal.withInitial(() -> new Stream(models.get()));
     }
 
     /**
@@ -123,7 +122,7 @@ public final class Sessions {
             rounds = Math.max(rounds, r + 1);
         }
         boolean lstm = config.cell() == CellKind.LSTM;
-        Recurrent model = batchModels.get();
+        Stream stream = streams.get();
         for (int r = 0; r < rounds; r++) {
             int b = 0;
             for (int i = 0; i < n; i++) if (round[i] == r) b++;
@@ -132,31 +131,33 @@ public final class Sessions {
             Segment[] locked = lockOrder(keys, rows);
             for (Segment s : locked) s.lock.lock();
             try {
-                Tensor xs = Tensor.zeros(1, b, I), h0 = Tensor.zeros(L, b, H), c0 = lstm ? Tensor.zeros(L, b, H) : null;
+                // gather: xs (B,I), hs and cs (L,B,H)
+                float[] xs = new float[b * I], hs = new float[L * b * H], cs = new float[lstm ? L * b * H : 0], ys = new float[b * H];
                 int[] slots = new int[b];
                 for (int k = 0; k < b; k++) {
                     int i = rows[k];
                     Segment seg = segment(keys[i]);
                     slots[k] = seg.slotFor(keys[i], true);
-                    System.arraycopy(x, i * I, xs.data, k * I, I);
+                    System.arraycopy(x, i * I, xs, k * I, I);
                     int at = slots[k] * stateSize;
                     for (int l = 0; l < L; l++) {
-                        System.arraycopy(seg.states, at + l * H, h0.data, (l * b + k) * H, H);
-                        if (lstm) System.arraycopy(seg.states, at + lh + l * H, c0.data, (l * b + k) * H, H);
+                        System.arraycopy(seg.states, at + l * H, hs, (l * b + k) * H, H);
+                        if (lstm) System.arraycopy(seg.states, at + lh + l * H, cs, (l * b + k) * H, H);
                     }
                 }
-                Recurrent.Output out = model.forward(xs, null, h0, c0);
+                stream.stepBatch(b, xs, hs, cs, ys);
+                // scatter the new states and the outputs
                 long now = System.nanoTime();
                 for (int k = 0; k < b; k++) {
                     int i = rows[k];
                     Segment seg = segment(keys[i]);
                     int at = slots[k] * stateSize;
                     for (int l = 0; l < L; l++) {
-                        System.arraycopy(out.hn().data, (l * b + k) * H, seg.states, at + l * H, H);
-                        if (lstm) System.arraycopy(out.cn().data, (l * b + k) * H, seg.states, at + lh + l * H, H);
+                        System.arraycopy(hs, (l * b + k) * H, seg.states, at + l * H, H);
+                        if (lstm) System.arraycopy(cs, (l * b + k) * H, seg.states, at + lh + l * H, H);
                     }
                     seg.lastUsed[slots[k]] = now;
-                    System.arraycopy(out.y().data, k * H, y, i * H, H);
+                    System.arraycopy(ys, k * H, y, i * H, H);
                 }
             } finally {
                 for (int k = locked.length - 1; k >= 0; k--) locked[k].lock.unlock();
