@@ -19,10 +19,11 @@ import java.nio.file.Path;
  * @param checkpoint      where checkpoints go (null: none)
  * @param checkpointEvery write a checkpoint every this many steps (and at the end), when checkpoint is set
  * @param reportEvery     call the progress callback every this many steps
+ * @param checkpointSeconds also write a checkpoint when this much wall-clock time has passed since the last (0: no)
  */
 public record TrainConfig(int epochs, long maxSteps, int batchSize, Schedule schedule, Clipping clipping,
                           double validation, int patience, int bpttChunk, long seed, Path checkpoint,
-                          long checkpointEvery, int reportEvery) {
+                          long checkpointEvery, int reportEvery, double checkpointSeconds) {
 
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be ≥ 1, got " + epochs);
@@ -34,51 +35,57 @@ public record TrainConfig(int epochs, long maxSteps, int batchSize, Schedule sch
         if (patience < 0) throw new IllegalArgumentException("patience must be ≥ 0, got " + patience);
         if (bpttChunk < 0) throw new IllegalArgumentException("BPTT chunk must be ≥ 0, got " + bpttChunk);
         if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be ≥ 0, got " + checkpointEvery);
+        if (!(checkpointSeconds >= 0)) throw new IllegalArgumentException("checkpoint interval must be ≥ 0 s, got " + checkpointSeconds);
         if (reportEvery < 1) throw new IllegalArgumentException("report interval must be ≥ 1, got " + reportEvery);
     }
 
     /** Defaults: 10 epochs, batch 32, constant lr, clip at norm 1, no validation, seed 1, report every 10 steps. */
     public static TrainConfig defaults(double lr) {
-        return new TrainConfig(10, 0, 32, new Schedule.Constant(lr), Clipping.byNorm(1), 0, 0, 0, 1, null, 0, 10);
+        return new TrainConfig(10, 0, 32, new Schedule.Constant(lr), Clipping.byNorm(1), 0, 0, 0, 1, null, 0, 10, 0);
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(e, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withMaxSteps(long s) {
-        return new TrainConfig(epochs, s, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, s, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, maxSteps, b, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, maxSteps, b, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withSchedule(Schedule s) {
-        return new TrainConfig(epochs, maxSteps, batchSize, s, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, maxSteps, batchSize, s, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withClipping(Clipping c) {
-        return new TrainConfig(epochs, maxSteps, batchSize, schedule, c, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, c, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withValidation(double fraction, int patience) {
-        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, fraction, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, fraction, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withBptt(int chunk) {
-        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, chunk, seed, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, chunk, seed, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, s, checkpoint, checkpointEvery, reportEvery);
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, s, checkpoint, checkpointEvery, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withCheckpoints(Path file, long every) {
-        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, file, every, reportEvery);
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, file, every, reportEvery, checkpointSeconds);
     }
 
     public TrainConfig withReportEvery(int n) {
-        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, n);
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, n, checkpointSeconds);
+    }
+
+    /** Also checkpoint every this many minutes of wall-clock time (needs {@link #withCheckpoints}'s file). */
+    public TrainConfig withCheckpointMinutes(double minutes) {
+        return new TrainConfig(epochs, maxSteps, batchSize, schedule, clipping, validation, patience, bpttChunk, seed, checkpoint, checkpointEvery, reportEvery, minutes * 60);
     }
 }

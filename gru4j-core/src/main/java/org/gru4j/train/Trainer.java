@@ -49,6 +49,7 @@ public final class Trainer {
     private double lossSum;
     private int lossCount;
     private long lastReportStep, lastReportNanos;
+    private long lastCheckpoint = System.nanoTime();
 
     /** What a run ended with: steps done in all, epochs completed, the best validation loss (∞ without validation). */
     public record Result(long steps, int epochs, double bestValidationLoss, boolean stoppedEarly) {}
@@ -153,7 +154,9 @@ public final class Trainer {
     private boolean afterStep(long total) {
         if (step % config.reportEvery() == 0) report(total, epoch + 1, Double.NaN, null);
         boolean last = config.maxSteps() > 0 && step >= config.maxSteps();
-        if (config.checkpoint() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && !last) save(config.checkpoint());
+        boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
+                || config.checkpointSeconds() > 0 && System.nanoTime() - lastCheckpoint >= config.checkpointSeconds() * 1e9;
+        if (config.checkpoint() != null && due && !last) save(config.checkpoint());
         if (last) {
             if (step % config.reportEvery() != 0) report(total, epoch + 1, Double.NaN, null);
             saveIfConfigured();
@@ -251,6 +254,7 @@ public final class Trainer {
     public void save(Path file) {
         try {
             checkpoint().write(file);
+            lastCheckpoint = System.nanoTime();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }

@@ -210,6 +210,22 @@ class TrainerTest {
         assertNotEquals(n0, n1);
     }
 
+    /** A time-based interval checkpoints mid-run, between the step-based ones (here: none). */
+    @Test
+    void checkpointsEveryFewMinutesOfWallClock() throws Exception {
+        SequenceModelConfig cf = SequenceModelConfig.seqToSeq(CellKind.GRU, 2, 4, 1, 1);
+        Path ck = dir.resolve("timed.safetensors");
+        List<Boolean> seenMidRun = new java.util.ArrayList<>();
+        TrainConfig tc = TrainConfig.defaults(0.01).withBatchSize(2).withMaxSteps(6).withCheckpoints(ck, 0)
+                .withCheckpointMinutes(1e-9).withReportEvery(1);
+        SequenceModel m = model(cf, 1);
+        new Trainer(m, Adam.adam(m.parameterCount()), new MeanSquaredError(), tc, e -> {
+            if (e.step() == 3) seenMidRun.add(java.nio.file.Files.exists(ck));
+        }).fit(runningSums(8, 1));
+        assertEquals(List.of(true), seenMidRun, "a checkpoint was written before step 3 ended");
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults(0.01).withCheckpointMinutes(-1));
+    }
+
     @Test
     void resumeRefusesOtherDataOrSettingsAndNonCheckpoints() throws Exception {
         SequenceModelConfig cf = SequenceModelConfig.seqToSeq(CellKind.GRU, 2, 4, 1, 1);
