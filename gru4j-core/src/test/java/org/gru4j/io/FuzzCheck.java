@@ -20,11 +20,11 @@ import java.util.List;
  * the heap could hold them). An input that breaks a rule is saved under target/fuzz-crashes/&lt;reader&gt;/ to be
  * kept as a regression file.
  */
-final class FuzzCheck {
+public final class FuzzCheck {
     private FuzzCheck() {}
 
     /** Reads one input file. */
-    interface Reader {
+    public interface Reader {
         Object read(Path file) throws Exception;
     }
 
@@ -46,7 +46,7 @@ final class FuzzCheck {
      * Writes the input to file, reads it with reader and applies the rules above; allowed lists the documented
      * exception types. Returns what the reader returned, or null when it refused the input.
      */
-    static Object check(String readerName, byte[] input, Path file, Reader reader, List<Class<? extends Throwable>> allowed)
+    public static Object check(String readerName, byte[] input, Path file, Reader reader, List<Class<? extends Throwable>> allowed)
             throws IOException {
         Files.write(file, input);
         long before = THREADS.getCurrentThreadAllocatedBytes();

@@ -16,13 +16,13 @@ import java.util.SplittableRandom;
  * are few (1 to 8) and the saved file is the regression input. Each test prints how many tries it ran and how many
  * inputs the reader read rather than refused, so a run shows both that it ran and how deep it got.
  */
-final class FuzzTries {
+public final class FuzzTries {
     private FuzzTries() {}
 
     static final long DEFAULT_SEED = 20261126L;
 
     /** One try: make an input from random, check it, return what the reader returned (null when it refused). */
-    interface Try {
+    public interface Try {
         Object run(SplittableRandom random) throws Exception;
     }
 
@@ -35,7 +35,7 @@ final class FuzzTries {
     }
 
     /** Runs the tries of one fuzz test (name is what messages call it); returns the number run. */
-    static int run(String name, Try body) {
+    public static int run(String name, Try body) {
         long seed = seed();
         int tries = tries();
         Integer only = Integer.getInteger("gru4j.fuzz.try");

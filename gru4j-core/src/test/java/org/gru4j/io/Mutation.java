@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * TOKEN     overwrite with a syntax character of JSON / Python literals / pickle text opcodes
  * </pre>
  */
-record Mutation(Kind kind, int at, int length, long value) {
+public record Mutation(Kind kind, int at, int length, long value) {
     enum Kind { FLIP, SET, TRUNCATE, INSERT, DELETE, DUPLICATE, INT32, INT64, VARINT, DIGITS, TOKEN }
 
     /** Lengths that sit on the edges: zero, one, sign bits, the int and long limits, and what would overflow x4 or x8. */
@@ -54,7 +54,7 @@ record Mutation(Kind kind, int at, int length, long value) {
      * Every extra edit is another chance to be refused at the first check, so this keeps many tries reaching the data
      * (uniform 1 to 8 read a third as many npy and json files).
      */
-    static List<Mutation> edits(SplittableRandom random) {
+    public static List<Mutation> edits(SplittableRandom random) {
         int n = 1;
         while (n < 8 && random.nextBoolean()) n++;
         List<Mutation> edits = new ArrayList<>(n);
@@ -62,7 +62,7 @@ record Mutation(Kind kind, int at, int length, long value) {
         return edits;
     }
 
-    static byte[] apply(byte[] seed, List<Mutation> edits) {
+    public static byte[] apply(byte[] seed, List<Mutation> edits) {
         byte[] b = seed;
         for (Mutation m : edits) b = m.apply(b);
         return b;

@@ -1,5 +1,9 @@
 package org.gru4j.onnx;
 
+import org.gru4j.io.FuzzCheck;
+import org.gru4j.io.FuzzTries;
+import org.gru4j.io.Mutation;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
