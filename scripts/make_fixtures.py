@@ -30,9 +30,10 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
 
 
 # ----------------------------------------------------------------------------------------------- safetensors
-def write_safetensors(path, tensors, metadata):
-    """tensors: list of (name, torch.Tensor); everything stored as contiguous little-endian float32."""
-    header = {"__metadata__": {str(k): str(v) for k, v in metadata.items()}}
+def write_safetensors(path, tensors, metadata=None):
+    """tensors: list of (name, torch.Tensor); everything stored as contiguous little-endian float32. The one writer
+    the fixture scripts share (make_io_fixtures, make_train_fixtures, make_onnx_fixtures import it)."""
+    header = {"__metadata__": {str(k): str(v) for k, v in metadata.items()}} if metadata else {}
     blobs, offset = [], 0
     for name, t in tensors:
         t = t.detach().to(torch.float32).contiguous()

@@ -20,6 +20,7 @@ Every case is seeded; running the script again writes the same numbers.
 import io
 import json
 import os
+import sys
 import pickle
 import shutil
 import struct
@@ -28,6 +29,9 @@ import zipfile
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import write_safetensors  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 IO = os.path.join(ROOT, "gru4j-core", "src", "test", "resources", "io-fixtures")
@@ -38,26 +42,6 @@ MARKER = "/tmp/gru4j-pwned"
 
 def f32(t):
     return t.detach().to(torch.float32).contiguous().numpy().astype(np.float32)
-
-
-def write_safetensors(path, tensors, metadata=None):
-    """tensors: list of (name, torch.Tensor), stored as contiguous little-endian float32."""
-    header = {}
-    if metadata:
-        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
-    blobs, offset = [], 0
-    for name, t in tensors:
-        data = f32(t).astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((-(8 + len(h))) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 # ------------------------------------------------------------------------------------------------------ .npy

@@ -18,35 +18,20 @@ The head reads every step (per_step: logits (T,B,O)) or the last layer's final s
 """
 import json
 import os
+import sys
 import struct
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import write_safetensors  # noqa: E402
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                    "gru4j-core", "src", "test", "resources", "train-fixtures")
 STEPS = 5
-
-
-def write_safetensors(path, tensors, metadata):
-    """tensors: list of (name, torch.Tensor), stored as contiguous little-endian float32."""
-    header = {"__metadata__": {str(k): str(v) for k, v in metadata.items()}}
-    blobs, offset = [], 0
-    for name, t in tensors:
-        t = t.detach().to(torch.float32).contiguous()
-        data = np.asarray(t.reshape(-1).tolist(), dtype="<f4").tobytes()  # tolist(): torch may be built on another numpy
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((-(8 + len(h))) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 class Model(nn.Module):
