@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /** {@code gru4j run}: a recurrent model over a .npy input, as PyTorch's module(x, h0) would. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a recurrent model (nn.GRU / nn.LSTM / nn.RNN state_dict) over an input sequence.",
+        description = {"Run a recurrent model over an input sequence: an nn.GRU / nn.LSTM / nn.RNN state_dict (.pt, .pth, .safetensors), "
+                + "a .gru4j file, or an ONNX graph (whose own input layout applies; --batch-first is for the others).",
                 "X is float32 (T,B,I), or (B,T,I) with --batch-first. Y is the last layer's output (T,B,D*H) "
                         + "or (B,T,D*H); HN the final hidden states (L*D,B,H), as PyTorch returns them."})
 final class RunCommand implements Callable<Integer> {
