@@ -8,7 +8,6 @@ import org.gru4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -96,29 +95,12 @@ public final class SequenceModel {
 
     /** Copies of the parameters under their names, in state_dict order. */
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Recurrent.Param p : paramList) {
-            out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
-        }
-        return out;
+        return Recurrent.stateDict(paramList, params);
     }
 
     /** Sets every parameter from tensors under their names; a missing, misshapen or unexpected one throws, naming it. */
     public void load(Map<String, Tensor> tensors) {
-        for (Recurrent.Param p : paramList) {
-            Tensor t = tensors.get(p.name());
-            if (t == null) throw new IllegalArgumentException("missing tensor '" + p.name() + "' for " + config.describe());
-            if (!Arrays.equals(t.shape, p.shape())) {
-                throw new IllegalArgumentException("tensor '" + p.name() + "' has shape " + t.shapeString() + ", expected "
-                        + Arrays.toString(p.shape()));
-            }
-            System.arraycopy(t.data, 0, params, p.offset(), p.size());
-        }
-        for (String name : tensors.keySet()) {
-            if (paramList.stream().noneMatch(p -> p.name().equals(name))) {
-                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + config.describe());
-            }
-        }
+        Recurrent.load(paramList, params, tensors, config.describe());
     }
 
     /** Inference: no dropout, zero initial state, all sequences T steps. */

@@ -105,11 +105,7 @@ public final class Recurrent {
 
     /** Copies of the parameters under PyTorch's names, in state_dict order. */
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Param p : paramList) {
-            out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
-        }
-        return out;
+        return stateDict(paramList, params);
     }
 
     /**
@@ -117,9 +113,26 @@ public final class Recurrent {
      * shape; a missing, misshapen or unexpected name throws, naming it.
      */
     public void load(Map<String, Tensor> tensors) {
-        for (Param p : paramList) {
+        load(paramList, params, tensors, config.describe());
+    }
+
+    /** Copies of the named views into a flat parameter array, in their order. */
+    public static Map<String, Tensor> stateDict(List<Param> views, float[] params) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Param p : views) {
+            out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
+        }
+        return out;
+    }
+
+    /**
+     * Fills a flat parameter array from tensors under the views' names: each view must be present with its exact
+     * shape, and every tensor must name a view; otherwise throws, naming the tensor and {@code model}.
+     */
+    public static void load(List<Param> views, float[] params, Map<String, Tensor> tensors, String model) {
+        for (Param p : views) {
             Tensor t = tensors.get(p.name());
-            if (t == null) throw new IllegalArgumentException("missing tensor '" + p.name() + "' for " + config.describe());
+            if (t == null) throw new IllegalArgumentException("missing tensor '" + p.name() + "' for " + model);
             if (!Arrays.equals(t.shape, p.shape())) {
                 throw new IllegalArgumentException("tensor '" + p.name() + "' has shape " + t.shapeString() + ", expected "
                         + Arrays.toString(p.shape()));
@@ -127,8 +140,8 @@ public final class Recurrent {
             System.arraycopy(t.data, 0, params, p.offset(), p.size());
         }
         for (String name : tensors.keySet()) {
-            if (paramList.stream().noneMatch(p -> p.name().equals(name))) {
-                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + config.describe());
+            if (views.stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + model);
             }
         }
     }

@@ -17,7 +17,7 @@ public final class Stream {
     /** Cell state per layer, (L,H); empty unless the cell is an LSTM. */
     public final float[] c;
     private final Trace[] traces;
-    private final float[][] outs;
+    private final float[] out;
     private float[] batchOuts = new float[0], batchIn = new float[0];
 
     public Stream(Recurrent model) {
@@ -28,7 +28,7 @@ public final class Stream {
         this.h = new float[L * H];
         this.c = new float[cf.cell() == CellKind.LSTM ? L * H : 0];
         this.traces = new Trace[L];
-        this.outs = new float[L][H];
+        this.out = new float[H];
         for (int l = 0; l < L; l++) {
             traces[l] = new Trace(cf.layerInput(l), H, cf.gateRows());
             traces[l].ensure(1, 1);
@@ -57,27 +57,8 @@ public final class Stream {
         if (x.length != cf.input()) throw new IllegalArgumentException("input has " + x.length + " features, the model takes " + cf.input());
         int bad = Finite.firstNonFinite(x);
         if (bad >= 0) throw new IllegalArgumentException(Finite.message("input x", x[bad], bad, new int[]{x.length}, "i"));
-        final int H = cf.hidden();
-        float[] in = x;
-        for (int l = 0; l < traces.length; l++) {
-            Trace tr = traces[l];
-            tr.ensure(1, 1);
-            Weights w = model.weights(l, 0);
-            Recurrent.project(tr, w, model.params, in, 1);
-            System.arraycopy(h, l * H, tr.h, 0, H);
-            switch (cf.cell()) {
-                case GRU -> Gru.forward(tr, model.params, w, cf.resetAfter(), cf.zKeepsState(), null, false, outs[l], 0, H);
-                case LSTM -> {
-                    System.arraycopy(c, l * H, tr.c, 0, H);
-                    Lstm.forward(tr, model.params, w, null, false, outs[l], 0, H);
-                    System.arraycopy(tr.c, 0, c, l * H, H);
-                }
-                case RNN_TANH, RNN_RELU -> Rnn.forward(tr, model.params, w, cf.cell() == CellKind.RNN_RELU, null, false, outs[l], 0, H);
-            }
-            System.arraycopy(tr.h, 0, h, l * H, H);
-            in = outs[l];
-        }
-        return outs[traces.length - 1];
+        stepBatch(1, x, h, c, out);
+        return out;
     }
 
     /**

@@ -38,7 +38,6 @@ public final class Sessions {
     private final float[] weights;
     private final Segment[] segments;
     private final ThreadLocal<Stream> streams;
-    private final ThreadLocal<Recurrent> models;
 
     public Sessions(Recurrent model) {
         this(model, 64);
@@ -55,12 +54,12 @@ public final class Sessions {
         int n = Integer.highestOneBit(Math.max(1, segments - 1)) << 1;
         this.segments = new Segment[Math.max(1, n)];
         for (int i = 0; i < this.segments.length; i++) this.segments[i] = new Segment(stateSize);
-        this.models = ThreadLocal.withInitial(() -> {
+        // each thread steps through its own copy of the weights, packed once
+        this.streams = ThreadLocal.withInitial(() -> {
             Recurrent r = new Recurrent(config);
             System.arraycopy(weights, 0, r.params, 0, weights.length);
-            return r;
+            return new Stream(r);
         });
-        this.streams = ThreadLocal.withInitial(() -> new Stream(models.get()));
     }
 
     /**
