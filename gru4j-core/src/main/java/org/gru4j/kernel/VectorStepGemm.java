@@ -16,31 +16,54 @@ final class VectorStepGemm {
     static final VectorSpecies<Float> S = VectorGemm.S;
     static final int L = VectorGemm.L;
 
+    /** K panel: its strip of weights (KC × 2L floats, 8 KiB at L = 16) stays in L1 while the row tiles sweep it. */
+    private static final int KC = 128;
+
     static void times(StepGemm g, int b0, int b1, int i0, int i1, float[] a, int aOff, int lda, float[] c, int cBase) {
         final int k = g.depth, ldw = g.ldw, ldc = g.ldc;
         final float[] w = g.w, bias = g.bias;
         final int[] co = g.cOff;
-        int b = b0;
-        for (; b + 8 <= b1; b += 8) {
-            final int ar = aOff + b * lda, cr = cBase + b * ldc;
+        final int b8 = b0 + (b1 - b0) / 8 * 8;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            // the first K panel starts from the bias, later ones from the partial sums in C
+            final int kc = Math.min(KC, k - p0), wk = p0 * ldw;
+            final float[] init = p0 == 0 ? bias : c;
+            final int aP = aOff + p0;
             int i = i0;
-            for (; i + 2 <= i1; i += 2) tile8x2(k, a, ar, lda, w, i * L, ldw, bias, co[i], co[i + 1], c, cr, ldc);
-            for (; i < i1; i++) for (int r = 0; r < 8; r++) row1(k, a, ar + r * lda, w, i * L, ldw, bias, co[i], c, cr + r * ldc);
-        }
-        for (; b < b1; b++) {
-            final int ar = aOff + b * lda, cr = cBase + b * ldc;
-            int i = i0;
-            for (; i + 8 <= i1; i += 8) row8(k, a, ar, w, i, ldw, bias, co, c, cr);
-            for (; i < i1; i++) row1(k, a, ar, w, i * L, ldw, bias, co[i], c, cr);
+            for (; i + 2 <= i1; i += 2) {
+                for (int b = b0; b < b8; b += 8) {
+                    final int cr = cBase + b * ldc;
+                    tile8x2(kc, a, aP + b * lda, lda, w, wk + i * L, ldw, init, p0 == 0 ? 0 : cr, co[i], co[i + 1], c, cr, ldc);
+                }
+            }
+            for (; i < i1; i++) {
+                for (int b = b0; b < b8; b++) {
+                    final int cr = cBase + b * ldc;
+                    row1(kc, a, aP + b * lda, w, wk + i * L, ldw, init, p0 == 0 ? 0 : cr, co[i], c, cr);
+                }
+            }
+            for (int b = b8; b < b1; b++) {
+                final int cr = cBase + b * ldc, ar = aP + b * lda, io = p0 == 0 ? 0 : cr;
+                int j = i0;
+                for (; j + 8 <= i1; j += 8) row8(kc, a, ar, w, wk, j, ldw, init, io, co, c, cr);
+                for (; j < i1; j++) row1(kc, a, ar, w, wk + j * L, ldw, init, io, co[j], c, cr);
+            }
         }
     }
 
     /** C[8 rows, vectors at c0 and c1] = bias + A[8 rows] · W[:, wj … wj + 2L). */
-    private static void tile8x2(int k, float[] a, int ar, int lda, float[] w, int wj, int ldw, float[] bias, int c0, int c1,
-                                float[] c, int cr, int ldc) {
-        final FloatVector v0 = FloatVector.fromArray(S, bias, c0), v1 = FloatVector.fromArray(S, bias, c1);
-        FloatVector c00 = v0, c01 = v1, c10 = v0, c11 = v1, c20 = v0, c21 = v1, c30 = v0, c31 = v1;
-        FloatVector c40 = v0, c41 = v1, c50 = v0, c51 = v1, c60 = v0, c61 = v1, c70 = v0, c71 = v1;
+    private static void tile8x2(int k, float[] a, int ar, int lda, float[] w, int wj, int ldw, float[] init, int io,
+                                int c0, int c1, float[] c, int cr, int ldc) {
+        // init rows: the bias for every row (io = 0 into the bias), or each row's partial sums in C (io = cr)
+        final int s = init == c ? ldc : 0;
+        FloatVector c00 = FloatVector.fromArray(S, init, io + c0), c01 = FloatVector.fromArray(S, init, io + c1);
+        FloatVector c10 = FloatVector.fromArray(S, init, io + s + c0), c11 = FloatVector.fromArray(S, init, io + s + c1);
+        FloatVector c20 = FloatVector.fromArray(S, init, io + 2 * s + c0), c21 = FloatVector.fromArray(S, init, io + 2 * s + c1);
+        FloatVector c30 = FloatVector.fromArray(S, init, io + 3 * s + c0), c31 = FloatVector.fromArray(S, init, io + 3 * s + c1);
+        FloatVector c40 = FloatVector.fromArray(S, init, io + 4 * s + c0), c41 = FloatVector.fromArray(S, init, io + 4 * s + c1);
+        FloatVector c50 = FloatVector.fromArray(S, init, io + 5 * s + c0), c51 = FloatVector.fromArray(S, init, io + 5 * s + c1);
+        FloatVector c60 = FloatVector.fromArray(S, init, io + 6 * s + c0), c61 = FloatVector.fromArray(S, init, io + 6 * s + c1);
+        FloatVector c70 = FloatVector.fromArray(S, init, io + 7 * s + c0), c71 = FloatVector.fromArray(S, init, io + 7 * s + c1);
         for (int p = 0; p < k; p++) {
             final int wp = wj + p * ldw, ap = ar + p;
             final FloatVector w0 = FloatVector.fromArray(S, w, wp), w1 = FloatVector.fromArray(S, w, wp + L);
@@ -71,13 +94,14 @@ final class VectorStepGemm {
         c70.intoArray(c, cr + 7 * ldc + c0); c71.intoArray(c, cr + 7 * ldc + c1);
     }
 
-    /** One row, vectors i … i+7: C = bias + a · W[:, i·L … (i+8)·L). */
-    private static void row8(int k, float[] a, int ar, float[] w, int i, int ldw, float[] bias, int[] co, float[] c, int cr) {
-        final int wj = i * L;
-        FloatVector c0 = FloatVector.fromArray(S, bias, co[i]), c1 = FloatVector.fromArray(S, bias, co[i + 1]);
-        FloatVector c2 = FloatVector.fromArray(S, bias, co[i + 2]), c3 = FloatVector.fromArray(S, bias, co[i + 3]);
-        FloatVector c4 = FloatVector.fromArray(S, bias, co[i + 4]), c5 = FloatVector.fromArray(S, bias, co[i + 5]);
-        FloatVector c6 = FloatVector.fromArray(S, bias, co[i + 6]), c7 = FloatVector.fromArray(S, bias, co[i + 7]);
+    /** One row, vectors i … i+7: C = init + a · W[:, i·L … (i+8)·L) (init: the bias, or C's partial sums). */
+    private static void row8(int k, float[] a, int ar, float[] w, int wk, int i, int ldw, float[] init, int io, int[] co,
+                             float[] c, int cr) {
+        final int wj = wk + i * L;
+        FloatVector c0 = FloatVector.fromArray(S, init, io + co[i]), c1 = FloatVector.fromArray(S, init, io + co[i + 1]);
+        FloatVector c2 = FloatVector.fromArray(S, init, io + co[i + 2]), c3 = FloatVector.fromArray(S, init, io + co[i + 3]);
+        FloatVector c4 = FloatVector.fromArray(S, init, io + co[i + 4]), c5 = FloatVector.fromArray(S, init, io + co[i + 5]);
+        FloatVector c6 = FloatVector.fromArray(S, init, io + co[i + 6]), c7 = FloatVector.fromArray(S, init, io + co[i + 7]);
         for (int p = 0; p < k; p++) {
             final FloatVector av = FloatVector.broadcast(S, a[ar + p]);
             final int wp = wj + p * ldw;
@@ -95,8 +119,8 @@ final class VectorStepGemm {
     }
 
     /** One row, one vector: C = bias + a · W[:, wj … wj + L). */
-    private static void row1(int k, float[] a, int ar, float[] w, int wj, int ldw, float[] bias, int c0, float[] c, int cr) {
-        FloatVector acc = FloatVector.fromArray(S, bias, c0);
+    private static void row1(int k, float[] a, int ar, float[] w, int wj, int ldw, float[] init, int io, int c0, float[] c, int cr) {
+        FloatVector acc = FloatVector.fromArray(S, init, io + c0);
         for (int p = 0; p < k; p++) acc = FloatVector.broadcast(S, a[ar + p]).fma(FloatVector.fromArray(S, w, wj + p * ldw), acc);
         acc.intoArray(c, cr + c0);
     }

@@ -50,21 +50,18 @@ final class Gru {
             final boolean last = s == steps - 1;
             final float[] hOut = last ? sc.h : hs;
             final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
-            for (int b0 = 0; b0 < batch; b0 += 8) {
-                final int b1 = Math.min(batch, b0 + 8);
-                // gx = x·W_ihᵀ + b_ih, gh = h·W_hhᵀ + b_hh for this thread's units, then the gates while they are in L1
-                ih.times(b0, b1, p0, p1, x, rowT * ldx, ldx, gx, 0);
-                hh.times(b0, b1, p0, p1, hs, hIn, hid, gh, 0);
-                for (int b = b0; b < b1; b++) {
-                    final int c = b * ldc + j0, go = (rowT + b) * g3 + j0, ao = (rowT + b) * hid + j0;
-                    Elementwise.sigmoidOfSum(n, gx, c, gh, c, gates, go);                          // r
-                    Elementwise.sigmoidOfSum(n, gx, c + hp, gh, c + hp, gates, go + hid);          // z
-                    System.arraycopy(gh, c + 2 * hp, aux, ao, n);                                  // hl = U_n h + b_hn
-                    Elementwise.tanh(n, gx, c + 2 * hp, null, 0, gates, go, gh, c + 2 * hp, gates, go + 2 * hid);  // n
-                    final boolean active = lengths == null || t < lengths[b];
-                    update(n, zKeepsState, active, gates, go, hs, hIn + b * hid + j0, hOut, hNext + b * hid + j0,
-                            y, (rowT + b) * ldy + yOff + j0, hid);
-                }
+            // gx = x·W_ihᵀ + b_ih, gh = h·W_hhᵀ + b_hh for this thread's units, then the gates from L2
+            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
+            for (int b = 0; b < batch; b++) {
+                final int c = b * ldc + j0, go = (rowT + b) * g3 + j0, ao = (rowT + b) * hid + j0;
+                Elementwise.sigmoidOfSum(n, gx, c, gh, c, gates, go);                          // r
+                Elementwise.sigmoidOfSum(n, gx, c + hp, gh, c + hp, gates, go + hid);          // z
+                System.arraycopy(gh, c + 2 * hp, aux, ao, n);                                  // hl = U_n h + b_hn
+                Elementwise.tanh(n, gx, c + 2 * hp, null, 0, gates, go, gh, c + 2 * hp, gates, go + 2 * hid);  // n
+                final boolean active = lengths == null || t < lengths[b];
+                update(n, zKeepsState, active, gates, go, hs, hIn + b * hid + j0, hOut, hNext + b * hid + j0,
+                        y, (rowT + b) * ldy + yOff + j0, hid);
             }
         });
     }

@@ -38,34 +38,31 @@ final class Lstm {
             final boolean last = s == steps - 1;
             final float[] hOut = last ? sc.h : hs;
             final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
-            for (int b0 = 0; b0 < batch; b0 += 8) {
-                final int b1 = Math.min(batch, b0 + 8);
-                ih.times(b0, b1, p0, p1, x, rowT * ldx, ldx, gx, 0);
-                hh.times(b0, b1, p0, p1, hs, hIn, hid, gh, 0);
-                for (int b = b0; b < b1; b++) {
-                    final boolean active = lengths == null || t < lengths[b];
-                    final int q = b * ldc + j0, go = (rowT + b) * g4 + j0, ho = b * hid + j0, so = (rowT + b) * hid + j0;
-                    final int hi = hIn + b * hid + j0, hn = hNext + b * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
-                    // i, f = σ(·), g = tanh(·), o = σ(·)
-                    Elementwise.sigmoidOfSum(n, gx, q, gh, q, gates, go);
-                    Elementwise.sigmoidOfSum(n, gx, q + hp, gh, q + hp, gates, go + hid);
-                    Elementwise.tanh(n, gx, q + 2 * hp, gh, q + 2 * hp, null, 0, null, 0, gates, go + 2 * hid);
-                    Elementwise.sigmoidOfSum(n, gx, q + 3 * hp, gh, q + 3 * hp, gates, go + 3 * hid);
-                    // c' = f ⊙ c + i ⊙ g (into aux2 for now; c before the step kept in aux), then aux2 = tanh(c')
-                    System.arraycopy(c, ho, tr.aux, so, n);
-                    for (int j = 0; j < n; j++) tc[so + j] = gates[go + hid + j] * c[ho + j] + gates[go + j] * gates[go + 2 * hid + j];
-                    if (active) System.arraycopy(tc, so, c, ho, n);
-                    Elementwise.tanh(n, tc, so, null, 0, null, 0, null, 0, tc, so);
-                    if (active) {
-                        for (int j = 0; j < n; j++) {
-                            float h1 = gates[go + 3 * hid + j] * tc[so + j];     // h' = o ⊙ tanh(c')
-                            hOut[hn + j] = h1;
-                            y[yo + j] = h1;
-                        }
-                    } else {
-                        System.arraycopy(hs, hi, hOut, hn, n);
-                        java.util.Arrays.fill(y, yo, yo + n, 0f);
+            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
+            for (int b = 0; b < batch; b++) {
+                final boolean active = lengths == null || t < lengths[b];
+                final int q = b * ldc + j0, go = (rowT + b) * g4 + j0, ho = b * hid + j0, so = (rowT + b) * hid + j0;
+                final int hi = hIn + b * hid + j0, hn = hNext + b * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
+                // i, f = σ(·), g = tanh(·), o = σ(·)
+                Elementwise.sigmoidOfSum(n, gx, q, gh, q, gates, go);
+                Elementwise.sigmoidOfSum(n, gx, q + hp, gh, q + hp, gates, go + hid);
+                Elementwise.tanh(n, gx, q + 2 * hp, gh, q + 2 * hp, null, 0, null, 0, gates, go + 2 * hid);
+                Elementwise.sigmoidOfSum(n, gx, q + 3 * hp, gh, q + 3 * hp, gates, go + 3 * hid);
+                // c' = f ⊙ c + i ⊙ g (into aux2 for now; c before the step kept in aux), then aux2 = tanh(c')
+                System.arraycopy(c, ho, tr.aux, so, n);
+                for (int j = 0; j < n; j++) tc[so + j] = gates[go + hid + j] * c[ho + j] + gates[go + j] * gates[go + 2 * hid + j];
+                if (active) System.arraycopy(tc, so, c, ho, n);
+                Elementwise.tanh(n, tc, so, null, 0, null, 0, null, 0, tc, so);
+                if (active) {
+                    for (int j = 0; j < n; j++) {
+                        float h1 = gates[go + 3 * hid + j] * tc[so + j];     // h' = o ⊙ tanh(c')
+                        hOut[hn + j] = h1;
+                        y[yo + j] = h1;
                     }
+                } else {
+                    System.arraycopy(hs, hi, hOut, hn, n);
+                    java.util.Arrays.fill(y, yo, yo + n, 0f);
                 }
             }
         });

@@ -172,6 +172,10 @@ public final class Recurrent implements Module {
             }
             lengths = lengths.clone();
         }
+        Trace.check(T, B, H, cf.gateRows());
+        if ((long) T * B * D * H > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("outputs of " + T + " steps × batch " + B + " × " + D * H + " floats are more than a Java array holds: use shorter sequences or a smaller batch");
+        }
         this.input = x.data;
         this.lengths = lengths;
         this.steps = T;

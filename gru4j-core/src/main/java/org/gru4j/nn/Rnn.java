@@ -31,27 +31,24 @@ final class Rnn {
             final boolean last = s == steps - 1;
             final float[] hOut = last ? sc.h : hs;
             final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
-            for (int b0 = 0; b0 < batch; b0 += 8) {
-                final int b1 = Math.min(batch, b0 + 8);
-                ih.times(b0, b1, p0, p1, x, rowT * ldx, ldx, gx, 0);
-                hh.times(b0, b1, p0, p1, hs, hIn, hid, gh, 0);
-                for (int b = b0; b < b1; b++) {
-                    final boolean active = lengths == null || t < lengths[b];
-                    final int q = b * ldc + j0, go = (rowT + b) * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
-                    final int hi = hIn + b * hid + j0, ho = hNext + b * hid + j0;
-                    // h' = act(gx + gh)
-                    if (relu) {
-                        for (int j = 0; j < n; j++) hn[go + j] = Math.max(gx[q + j] + gh[q + j], 0f);
-                    } else {
-                        Elementwise.tanh(n, gx, q, gh, q, null, 0, null, 0, hn, go);
-                    }
-                    if (active) {
-                        System.arraycopy(hn, go, hOut, ho, n);
-                        System.arraycopy(hn, go, y, yo, n);
-                    } else {
-                        System.arraycopy(hs, hi, hOut, ho, n);
-                        java.util.Arrays.fill(y, yo, yo + n, 0f);
-                    }
+            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
+            for (int b = 0; b < batch; b++) {
+                final boolean active = lengths == null || t < lengths[b];
+                final int q = b * ldc + j0, go = (rowT + b) * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
+                final int hi = hIn + b * hid + j0, ho = hNext + b * hid + j0;
+                // h' = act(gx + gh)
+                if (relu) {
+                    for (int j = 0; j < n; j++) hn[go + j] = Math.max(gx[q + j] + gh[q + j], 0f);
+                } else {
+                    Elementwise.tanh(n, gx, q, gh, q, null, 0, null, 0, hn, go);
+                }
+                if (active) {
+                    System.arraycopy(hn, go, hOut, ho, n);
+                    System.arraycopy(hn, go, y, yo, n);
+                } else {
+                    System.arraycopy(hs, hi, hOut, ho, n);
+                    java.util.Arrays.fill(y, yo, yo + n, 0f);
                 }
             }
         });

@@ -32,7 +32,7 @@ final class Trace {
      * Every size is counted in long and refused, before anything is allocated, when it would not fit a Java array.
      */
     void ensure(int steps, int batch) {
-        long gateSize = size(steps, batch, gateRows), stateSize = size(steps, batch, hidden);
+        long gateSize = size(steps, batch, gateRows, hidden, gateRows), stateSize = size(steps, batch, hidden, hidden, gateRows);
         this.steps = steps;
         this.batch = batch;
         gates = fit(gates, gateSize);
@@ -43,13 +43,20 @@ final class Trace {
 
     /** Makes room for backward's gradients of the pre-activations, (T,B,G·H) each. */
     void ensureBackward() {
-        long gateSize = size(steps, batch, gateRows);
+        long gateSize = size(steps, batch, gateRows, hidden, gateRows);
         dgx = fit(dgx, gateSize);
         dgh = fit(dgh, gateSize);
     }
 
+    /**
+     * Refuses, before anything is allocated, a (T, B) whose arrays kept for backward would not fit a Java array.
+     */
+    static void check(int steps, int batch, int hidden, int gateRows) {
+        size(steps, batch, Math.max(hidden, gateRows), hidden, gateRows);
+    }
+
     /** T·B·n floats, or a clear refusal when that is more than a Java array holds. */
-    private long size(int steps, int batch, int n) {
+    private static long size(int steps, int batch, int n, int hidden, int gateRows) {
         long s;
         try {
             s = Math.multiplyExact(Math.multiplyExact((long) steps, (long) batch), (long) n);
