@@ -88,6 +88,17 @@ public final class Crew {
     private static void work(Job job, int part) {
         final Step body = job.body();
         final int parts = job.parts(), steps = job.steps();
+        final boolean[] inside = Parallel.INSIDE.get();
+        final boolean was = inside[0];
+        inside[0] = true;                           // products inside a part stay on its thread
+        try {
+            steps(body, part, parts, steps);
+        } finally {
+            inside[0] = was;
+        }
+    }
+
+    private static void steps(Step body, int part, int parts, int steps) {
         for (int s = 0; s < steps; s++) {
             if (failure == null) {
                 try {

@@ -140,54 +140,27 @@ final class Gru {
                          int[] lengths, boolean reverse, float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g3 = 3 * hid;
         final float[] dh = sc.dh, carry = sc.tmp, drh = sc.tmp2, dgx = tr.dgx, dgh = tr.dgh, gates = tr.gates;
-        for (int s = steps - 1; s >= 0; s--) {
-            final int t = reverse ? steps - 1 - s : s;
-            final int rowT = t * batch;
-            for (int b = 0; b < batch; b++) {
-                final boolean active = lengths == null || t < lengths[b];
-                final int go = (rowT + b) * g3, ho = b * hid, yo = (rowT + b) * ldy + yOff, hpo = (rowT + b) * hid;
-                if (!active) {
-                    java.util.Arrays.fill(dgx, go, go + g3, 0f);
-                    java.util.Arrays.fill(dgh, go, go + g3, 0f);
-                    System.arraycopy(dh, ho, carry, ho, hid);            // the state passed through unchanged
-                    continue;
+        if (resetAfter) {
+            // shared unit by unit: phase q finishes step q − 1 (dh of this thread's units = direct + dGh·U[:, units],
+            // which reads every unit's dGh: hence the barrier before it) and starts step q (this thread's units only)
+            final int parts = Packed.backwardParts(batch, g3, hid);
+            Crew.run(parts, steps + 1, (part, q) -> {
+                final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
+                if (q > 0) {
+                    final int s = steps - q, t = reverse ? steps - 1 - s : s;
+                    for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                    Gemm.mm(batch, j1 - j0, g3, dgh, t * batch * g3, g3, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
                 }
-                for (int j = 0; j < hid; j++) {
-                    float r = gates[go + j], z = gates[go + hid + j], n = gates[go + 2 * hid + j];
-                    float hp = tr.hprev[hpo + j];
-                    float g = dh[ho + j] + dy[yo + j];                   // dL/dh'
-                    float dn, dz, direct;
-                    if (zKeepsState) {                                    // h' = n + z (h − n)
-                        dn = g * (1 - z);
-                        dz = g * (hp - n);
-                        direct = g * z;
-                    } else {                                              // h' = h + z (n − h)
-                        dn = g * z;
-                        dz = g * (n - hp);
-                        direct = g * (1 - z);
-                    }
-                    float dan = dn * (1 - n * n);                         // through tanh
-                    float daz = dz * z * (1 - z);                         // through σ
-                    dgx[go + hid + j] = daz;
-                    dgh[go + hid + j] = daz;
-                    dgx[go + 2 * hid + j] = dan;
-                    carry[ho + j] = direct;
-                    if (resetAfter) {                                     // n = tanh(a_x + r ⊙ hl)
-                        float hl = tr.aux[hpo + j];
-                        float dar = dan * hl * r * (1 - r);
-                        dgx[go + j] = dar;
-                        dgh[go + j] = dar;
-                        dgh[go + 2 * hid + j] = dan * r;
-                    } else {
-                        dgh[go + 2 * hid + j] = dan;                      // r handled after d(r ⊙ h) is known
-                    }
+                if (q < steps) {
+                    final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
+                    stepGrads(tr, sc, true, zKeepsState, lengths, t, j0, j1, dy, yOff, ldy);
                 }
-            }
-            if (resetAfter) {
-                // dh = direct + dGh·U   (all three gate blocks)
-                System.arraycopy(carry, 0, dh, 0, batch * hid);
-                Gemm.mm(batch, hid, g3, dgh, rowT * g3, g3, 1, p, w.whh(), hid, dh, 0, hid, true);
-            } else {
+            });
+        } else {
+            for (int s = steps - 1; s >= 0; s--) {
+                final int t = reverse ? steps - 1 - s : s;
+                final int rowT = t * batch;
+                stepGrads(tr, sc, false, zKeepsState, lengths, t, 0, hid, dy, yOff, ldy);
                 // d(r ⊙ h) = dGh_n·U_n ;  dr = d(r ⊙ h) ⊙ h ;  dh gets d(r ⊙ h) ⊙ r
                 Gemm.mm(batch, hid, hid, dgh, rowT * g3 + 2 * hid, g3, 1, p, w.whh() + 2 * hid * hid, hid, drh, 0, hid, false);
                 for (int b = 0; b < batch; b++) {
@@ -215,5 +188,57 @@ final class Gru {
             Gemm.mm(hid, hid, rows, dgh, 2 * hid, 1, g3, tr.aux, 0, hid, grad, w.whh() + 2 * hid * hid, hid, true);
         }
         if (w.hasBias()) Gemm.addColumnSums(rows, g3, dgh, 0, g3, grad, w.bhh());
+    }
+
+    /**
+     * The gradients of step t through the gates, for units [j0, j1) of every row: dGx and dGh into the trace, the
+     * part of dL/dh that bypasses the product into sc.tmp (reset-before: dr waits for d(r ⊙ h)).
+     */
+    private static void stepGrads(Trace tr, Scratch sc, boolean resetAfter, boolean zKeepsState, int[] lengths, int t,
+                                  int j0, int j1, float[] dy, int yOff, int ldy) {
+        final int batch = tr.batch, hid = tr.hidden, g3 = 3 * hid, rowT = t * batch;
+        final float[] dh = sc.dh, carry = sc.tmp, dgx = tr.dgx, dgh = tr.dgh, gates = tr.gates;
+        for (int b = 0; b < batch; b++) {
+            final boolean active = lengths == null || t < lengths[b];
+            final int go = (rowT + b) * g3, ho = b * hid, yo = (rowT + b) * ldy + yOff, hpo = (rowT + b) * hid;
+            if (!active) {
+                for (int g = 0; g < 3; g++) {
+                    java.util.Arrays.fill(dgx, go + g * hid + j0, go + g * hid + j1, 0f);
+                    java.util.Arrays.fill(dgh, go + g * hid + j0, go + g * hid + j1, 0f);
+                }
+                System.arraycopy(dh, ho + j0, carry, ho + j0, j1 - j0);   // the state passed through unchanged
+                continue;
+            }
+            for (int j = j0; j < j1; j++) {
+                float r = gates[go + j], z = gates[go + hid + j], n = gates[go + 2 * hid + j];
+                float hp = tr.hprev[hpo + j];
+                float g = dh[ho + j] + dy[yo + j];                   // dL/dh'
+                float dn, dz, direct;
+                if (zKeepsState) {                                    // h' = n + z (h − n)
+                    dn = g * (1 - z);
+                    dz = g * (hp - n);
+                    direct = g * z;
+                } else {                                              // h' = h + z (n − h)
+                    dn = g * z;
+                    dz = g * (n - hp);
+                    direct = g * (1 - z);
+                }
+                float dan = dn * (1 - n * n);                         // through tanh
+                float daz = dz * z * (1 - z);                         // through σ
+                dgx[go + hid + j] = daz;
+                dgh[go + hid + j] = daz;
+                dgx[go + 2 * hid + j] = dan;
+                carry[ho + j] = direct;
+                if (resetAfter) {                                     // n = tanh(a_x + r ⊙ hl)
+                    float hl = tr.aux[hpo + j];
+                    float dar = dan * hl * r * (1 - r);
+                    dgx[go + j] = dar;
+                    dgh[go + j] = dar;
+                    dgh[go + 2 * hid + j] = dan * r;
+                } else {
+                    dgh[go + 2 * hid + j] = dan;                      // r handled after d(r ⊙ h) is known
+                }
+            }
+        }
     }
 }

@@ -73,18 +73,29 @@ final class Lstm {
                          float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g4 = 4 * hid;
         final float[] dh = sc.dh, dc = sc.dc, carry = sc.tmp, dG = tr.dgx, gates = tr.gates;
-        for (int s = steps - 1; s >= 0; s--) {
-            final int t = reverse ? steps - 1 - s : s;
+        // shared unit by unit as in Gru.backward: phase q finishes step q − 1 (dh of this thread's units) after the
+        // barrier, then works through step q's gates for its own units (and their cell state)
+        final int parts = Packed.backwardParts(batch, g4, hid);
+        Crew.run(parts, steps + 1, (part, q) -> {
+            final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
+            if (q > 0) {
+                final int s = steps - q, t = reverse ? steps - 1 - s : s;
+                // dh = dG·U (+ the unchanged gradient of sequences already finished)
+                for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                Gemm.mm(batch, j1 - j0, g4, dG, t * batch * g4, g4, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
+            }
+            if (q == steps) return;
+            final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
             final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff, so = (rowT + b) * hid;
                 if (!active) {
-                    java.util.Arrays.fill(dG, go, go + g4, 0f);
-                    System.arraycopy(dh, ho, carry, ho, hid);
+                    for (int g = 0; g < 4; g++) java.util.Arrays.fill(dG, go + g * hid + j0, go + g * hid + j1, 0f);
+                    System.arraycopy(dh, ho + j0, carry, ho + j0, j1 - j0);
                     continue;
                 }
-                for (int j = 0; j < hid; j++) {
+                for (int j = j0; j < j1; j++) {
                     float i = gates[go + j], f = gates[go + hid + j], g = gates[go + 2 * hid + j], o = gates[go + 3 * hid + j];
                     float tc = tr.aux2[so + j], cp = tr.aux[so + j];
                     float gdh = dh[ho + j] + dy[yo + j];                 // dL/dh'
@@ -97,10 +108,7 @@ final class Lstm {
                     carry[ho + j] = 0f;
                 }
             }
-            // dh = dG·U (+ the unchanged gradient of sequences already finished)
-            System.arraycopy(carry, 0, dh, 0, batch * hid);
-            Gemm.mm(batch, hid, g4, dG, rowT * g4, g4, 1, p, w.whh(), hid, dh, 0, hid, true);
-        }
+        });
         final int rows = steps * batch;
         Gemm.mm(g4, hid, rows, dG, 0, 1, g4, tr.hprev, 0, hid, grad, w.whh(), hid, true);
         if (w.hasBias()) Gemm.addColumnSums(rows, g4, dG, 0, g4, grad, w.bhh());

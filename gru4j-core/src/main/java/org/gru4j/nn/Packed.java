@@ -61,4 +61,17 @@ final class Packed {
         if (macs < (batch == 1 ? SPLIT_STREAM_MACS : SPLIT_STEP_MACS)) return 1;
         return Math.min(Parallel.available(), hh.panels);
     }
+
+    /** How many threads share each step of backward for B rows: its product is B·H·(G·H) multiply-adds. */
+    static int backwardParts(int batch, int gateRows, int hidden) {
+        long macs = (long) batch * gateRows * hidden;
+        if (macs < (batch == 1 ? SPLIT_STREAM_MACS : SPLIT_STEP_MACS)) return 1;
+        return Math.max(1, Math.min(Parallel.available(), hidden / 16));
+    }
+
+    /** Where part {@code part} of {@code parts} starts among H units: on multiples of 16 (a vector), the last at H. */
+    static int unitSplit(int hidden, int parts, int part) {
+        if (part >= parts) return hidden;
+        return (int) ((long) hidden * part / parts) / 16 * 16;
+    }
 }

@@ -59,27 +59,34 @@ final class Rnn {
                          float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
         final float[] dh = sc.dh, carry = sc.tmp, dG = tr.dgx;
-        for (int s = steps - 1; s >= 0; s--) {
-            final int t = reverse ? steps - 1 - s : s;
+        // shared unit by unit as in Gru.backward
+        final int parts = Packed.backwardParts(batch, hid, hid);
+        Crew.run(parts, steps + 1, (part, q) -> {
+            final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
+            if (q > 0) {
+                final int s = steps - q, t = reverse ? steps - 1 - s : s;
+                for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                Gemm.mm(batch, j1 - j0, hid, dG, t * batch * hid, hid, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
+            }
+            if (q == steps) return;
+            final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
             final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
                 if (!active) {
-                    java.util.Arrays.fill(dG, go, go + hid, 0f);
-                    System.arraycopy(dh, ho, carry, ho, hid);
+                    java.util.Arrays.fill(dG, go + j0, go + j1, 0f);
+                    System.arraycopy(dh, ho + j0, carry, ho + j0, j1 - j0);
                     continue;
                 }
-                for (int j = 0; j < hid; j++) {
+                for (int j = j0; j < j1; j++) {
                     float hn = tr.gates[go + j];
                     float g = dh[ho + j] + dy[yo + j];
                     dG[go + j] = relu ? (hn > 0f ? g : 0f) : g * (1 - hn * hn);
                     carry[ho + j] = 0f;
                 }
             }
-            System.arraycopy(carry, 0, dh, 0, batch * hid);
-            Gemm.mm(batch, hid, hid, dG, rowT * hid, hid, 1, p, w.whh(), hid, dh, 0, hid, true);
-        }
+        });
         final int rows = steps * batch;
         Gemm.mm(hid, hid, rows, dG, 0, 1, hid, tr.hprev, 0, hid, grad, w.whh(), hid, true);
         if (w.hasBias()) Gemm.addColumnSums(rows, hid, dG, 0, hid, grad, w.bhh());
