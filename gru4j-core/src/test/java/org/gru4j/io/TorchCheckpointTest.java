@@ -279,7 +279,7 @@ class TorchCheckpointTest {
     @Test
     void refusesDictionariesThatContainThemselvesOrNestTooDeep() throws IOException {
         // d = {}; d['a'] = d
-        refused(archive(new Pickle().op('}', 'q', 0).str("a").op('h', 0, 's').stop()), "nested deeper");
+        refused(archive(new Pickle().op('}', 'q', 0).str("a").op('h', 0, 's').stop()), "contains itself");
         Pickle deep = new Pickle();
         for (int i = 0; i < 200; i++) deep.op('}').str("k");
         deep.tensor(4, 0, new long[]{4}, new long[]{1});
