@@ -135,7 +135,7 @@ public final class ModelFile {
         if (!format.equals(FORMAT)) {
             throw new ModelFormatException(file, "metadata field 'format' is '" + format + "', expected '" + FORMAT + "': not a .gru4j model file");
         }
-        Contents c = build(file, m);
+        Contents c = build(file, m, st.values());
         Map<String, Tensor> params = new LinkedHashMap<>(), training = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : st.tensors().entrySet()) {
             String k = e.getKey();
@@ -212,8 +212,11 @@ public final class ModelFile {
         return m;
     }
 
-    /** A model with zero parameters, of the configuration the metadata fields give; the fields are checked one by one. */
-    public static Contents build(Path file, Map<String, String> m) throws ModelFormatException {
+    /**
+     * A model with zero parameters, of the configuration the metadata fields give; the fields are checked one by one,
+     * and the config's size against the values the file holds ({@link RecurrentConfig#checkSize}) before it is built.
+     */
+    public static Contents build(Path file, Map<String, String> m, long availableFloats) throws ModelFormatException {
         String v = field(file, m, "format_version");
         int version;
         try {
@@ -245,6 +248,7 @@ public final class ModelFile {
         }
         if (kind.equals("recurrent")) {
             try {
+                rc.checkSize(availableFloats, file.toString());
                 return Contents.of(new Recurrent(rc));
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(file, "inconsistent config: " + e.getMessage());
@@ -264,7 +268,9 @@ public final class ModelFile {
             throw new ModelFormatException(file, "metadata field 'head' is '" + h + "', expected per_step or last_step");
         }
         try {
-            return Contents.of(new SequenceModel(new SequenceModelConfig(integer(file, m, "vocab"), rc, dropout, head, integer(file, m, "outputs"))));
+            SequenceModelConfig sc = new SequenceModelConfig(integer(file, m, "vocab"), rc, dropout, head, integer(file, m, "outputs"));
+            rc.checkSize(sc.vocab(), sc.outputs(), availableFloats, file.toString());
+            return Contents.of(new SequenceModel(sc));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ModelFormatException(file, "inconsistent config: " + e.getMessage());
         }

@@ -32,7 +32,14 @@ public final class Safetensors {
     static final long MAX_HEADER = 100L << 20;
 
     /** What a file holds: its tensors in header order and its {@code __metadata__} (empty when absent). */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /** The values of all tensors: what a config read from the metadata may ask for at most. */
+        public long values() {
+            long n = 0;
+            for (Tensor t : tensors.values()) n += t.data.length;
+            return n;
+        }
+    }
 
     private record Entry(String name, String dtype, int[] shape, long begin, long end) {}
 

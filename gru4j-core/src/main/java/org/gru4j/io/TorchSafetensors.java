@@ -79,7 +79,7 @@ public final class TorchSafetensors {
         Safetensors.Contents st = Safetensors.read(file);
         if (ModelFile.FORMAT.equals(st.metadata().get("format")) && prefix == null) return ModelFile.load(file);   // a .gru4j renamed
         if (st.metadata().containsKey("format_version") && st.metadata().containsKey("model") && prefix == null) {
-            ModelFile.Contents c = ModelFile.build(file, st.metadata());
+            ModelFile.Contents c = ModelFile.build(file, st.metadata(), st.values());
             ModelFile.loadChecked(file, c, st.tensors());
             return c;
         }

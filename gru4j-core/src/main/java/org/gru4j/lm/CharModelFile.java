@@ -68,7 +68,9 @@ public final class CharModelFile {
             CellKind cell = CellKind.parse(required(file, meta, "cell"));
             int hidden = integer(file, meta, "hidden"), layers = integer(file, meta, "layers"), embedding = integer(file, meta, "embedding");
             int seqLen = integer(file, meta, "seq_len");
-            SequenceModel net = new SequenceModel(SequenceModelConfig.nextToken(cell, vocab.size(), embedding, hidden, layers));
+            SequenceModelConfig config = SequenceModelConfig.nextToken(cell, vocab.size(), embedding, hidden, layers);
+            config.recurrent().checkSize(config.vocab(), config.outputs(), c.values(), file.toString());
+            SequenceModel net = new SequenceModel(config);
             net.load(c.tensors());
             String bpc = meta.get("val_bpc");
             return new CharModel(vocab, net, seqLen, bpc == null ? Double.NaN : Double.parseDouble(bpc));
