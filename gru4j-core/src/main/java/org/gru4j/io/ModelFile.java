@@ -183,6 +183,11 @@ public final class ModelFile {
                 throw new ModelFormatException(file, "unexpected tensor '" + name + "' (the config describes " + c.describe() + ")");
             }
         }
+        try {
+            org.gru4j.nn.StateDict.requireFinite(tensors);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, e.getMessage());
+        }
         c.load(tensors);
     }
 

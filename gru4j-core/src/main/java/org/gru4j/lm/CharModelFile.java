@@ -71,6 +71,7 @@ public final class CharModelFile {
             SequenceModelConfig config = SequenceModelConfig.nextToken(cell, vocab.size(), embedding, hidden, layers);
             config.recurrent().checkSize(config.vocab(), config.outputs(), c.values(), file.toString());
             SequenceModel net = new SequenceModel(config);
+            org.gru4j.nn.StateDict.requireFinite(c.tensors());
             net.load(c.tensors());
             String bpc = meta.get("val_bpc");
             return new CharModel(vocab, net, seqLen, bpc == null ? Double.NaN : Double.parseDouble(bpc));

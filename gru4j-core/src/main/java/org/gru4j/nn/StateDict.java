@@ -98,9 +98,26 @@ public final class StateDict {
         boolean bias = sd.containsKey("bias_ih_l0");
         RecurrentConfig config = RecurrentConfig.pytorch(cell, wih.dim(1), hidden, layers, reverse, bias);
         config.checkSize(available, "the state_dict");
+        requireFinite(sd);
         Recurrent r = new Recurrent(config);
         r.load(sd);
         return r;
+    }
+
+    /**
+     * Refuses weights holding NaN or infinity (unless {@link Recurrent#checkFinite} is off): a model loaded with them
+     * gives NaN for every input, silently. The message names the tensor and the position.
+     */
+    public static void requireFinite(Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            int bad = Finite.firstNonFinite(t.data);
+            if (bad >= 0) {
+                throw new IllegalArgumentException("tensor '" + Untrusted.text(e.getKey()) + "' holds " + t.data[bad] + " at "
+                        + Finite.position(bad, t.shape) + ": a model with non-finite weights outputs NaN for every input"
+                        + " (set Recurrent.checkFinite = false to load it anyway)");
+            }
+        }
     }
 
     private static Tensor need(Map<String, Tensor> sd, String name) {

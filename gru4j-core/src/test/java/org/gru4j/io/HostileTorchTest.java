@@ -157,4 +157,19 @@ class HostileTorchTest {
         new BombZip().stored("archive/data.pkl", p.stop()).stored("archive/data/0", floats(4)).write(f);
         refused(f, "bad size [[[[…]]]]");
     }
+
+    @Test
+    void savedRegressionFilesEndInTheirLines() throws Exception {
+        Path dir = ReadersFuzzTest.resource("/fuzz-regressions/torch");
+        refused(dir.resolve("pickle-2M-empty-dicts-deflated-OOM.pt"), "archive/data.pkl", "inflates");
+        refused(dir.resolve("pickle-1M-marks-deflated.pt"), "MARKs nested deeper");
+        refused(dir.resolve("pickle-self-containing-size-list-StackOverflow.pt"), "bad size [[[[…]]]]");
+        refused(dir.resolve("pickle-self-containing-dict-300k-key.pt"), "tensor name of over 4096 characters");
+        Map<String, Tensor> views = TorchCheckpoint.read(dir.resolve("pickle-400-views-one-storage.pt"));
+        assertEquals(400, views.size());
+        assertSame(views.get("v0"), views.get("v399"), "equal views of one storage are one tensor");
+        IOException npy = assertThrows(ModelFormatException.class,
+                () -> Npy.read(ReadersFuzzTest.resource("/fuzz-regressions/npy/header-duplicate-shape-key.npy")));
+        assertTrue(npy.getMessage().contains("gives 'shape' twice"), npy.getMessage());
+    }
 }
