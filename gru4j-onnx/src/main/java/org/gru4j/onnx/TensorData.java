@@ -103,6 +103,7 @@ final class TensorData {
             if (d < 0) return 0;
             n = d == 0 ? 0 : n > (Long.MAX_VALUE / 32) / d ? Long.MAX_VALUE / 32 : n * d;
         }
+        if (n > Value.MAX_SIZE) return 0;   // decode refuses it as too large, naming it
         int width = switch (t.dataType()) {
             case FLOAT, INT32, UINT32 -> 4;
             case DOUBLE, INT64, UINT64 -> 8;
