@@ -47,6 +47,8 @@ public final class TorchCheckpoint {
     private static final int MAX_OBJECTS = 1 << 20, MAX_OPS = 1 << 24, MAX_MARKS = 1 << 12;
     /** Characters of a flattened tensor name. */
     private static final int MAX_NAME = 1 << 12;
+    /** What one object data.pkl makes costs the budget: about an empty dict, or a list slot and its boxed value. */
+    private static final long OBJECT_BYTES = 64;
     /** A deflated entry may inflate to at most this many times its stored size (beyond 1 MiB): torch.save stores entries uncompressed. */
     private static final long MAX_RATIO = 256;
     /** Values an expanded (stride 0) view may hold beyond its storage's own elements: 64 MB of float32. */
@@ -188,7 +190,7 @@ public final class TorchCheckpoint {
         final Map<Long, Object> memo = new HashMap<>();
         final Map<String, Storage> storages = new HashMap<>();
         final LoadBudget budget;
-        int ops, objects;
+        int ops, objects, charged;
 
         Unpickler(Path file, byte[] pkl, StorageEntries entries, ZipFile zip, LoadBudget budget) {
             this.file = file;
@@ -209,9 +211,7 @@ public final class TorchCheckpoint {
                     if (++ops > MAX_OPS) throw bad("more than " + MAX_OPS + " opcodes");
                     // every opcode but these makes an object or adds an item to one: bounded, so a small deflated
                     // data.pkl cannot fill the heap with empty dicts
-                    if (op != '0' && op != '1' && op != '.' && op != 0x80 && op != 0x95 && ++objects > MAX_OBJECTS) {
-                        throw bad("makes more than " + MAX_OBJECTS + " objects (a state_dict of a few thousand tensors makes about 20 000)");
-                    }
+                    if (op != '0' && op != '1' && op != '.' && op != 0x80 && op != 0x95) countItems(1);
                     switch (op) {
                         case 0x80 -> in.get();                                      // PROTO
                         case 0x95 -> in.getLong();                                  // FRAME
@@ -454,10 +454,15 @@ public final class TorchCheckpoint {
             return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         }
 
+        /** Counts objects made (or items added) and charges them to the budget, {@link #OBJECT_BYTES} each, 4096 at a time. */
         void countItems(int n) throws ModelFormatException {
             objects += n;
             if (objects > MAX_OBJECTS || objects < 0) {
                 throw bad("makes more than " + MAX_OBJECTS + " objects (a state_dict of a few thousand tensors makes about 20 000)");
+            }
+            while (objects - charged >= 4096) {
+                budget.charge(4096L * OBJECT_BYTES, "data.pkl's objects");
+                charged += 4096;
             }
         }
 

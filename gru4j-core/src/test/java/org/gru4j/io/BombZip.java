@@ -54,6 +54,10 @@ final class BombZip {
     }
 
     void write(Path f) throws IOException {
+        Files.write(f, bytes());
+    }
+
+    byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream central = new ByteArrayOutputStream();
         for (Entry e : entries) {
@@ -76,7 +80,7 @@ final class BombZip {
         end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) entries.size()).putShort((short) entries.size())
                 .putInt(central.size()).putInt(cdAt).putShort((short) 0);
         out.writeBytes(end.array());
-        Files.write(f, out.toByteArray());
+        return out.toByteArray();
     }
 
     private static ByteBuffer le(int n) {

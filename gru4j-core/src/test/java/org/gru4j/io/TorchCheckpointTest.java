@@ -171,6 +171,11 @@ class TorchCheckpointTest {
             return this;
         }
 
+        Pickle op(byte[] raw) {
+            out.writeBytes(raw);
+            return this;
+        }
+
         Pickle str(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             op(0x8c, b.length);
