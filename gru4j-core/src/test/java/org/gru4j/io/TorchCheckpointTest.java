@@ -171,6 +171,11 @@ class TorchCheckpointTest {
             return this;
         }
 
+        Pickle op(byte[] raw) {
+            out.writeBytes(raw);
+            return this;
+        }
+
         Pickle str(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             op(0x8c, b.length);
@@ -279,7 +284,7 @@ class TorchCheckpointTest {
     @Test
     void refusesDictionariesThatContainThemselvesOrNestTooDeep() throws IOException {
         // d = {}; d['a'] = d
-        refused(archive(new Pickle().op('}', 'q', 0).str("a").op('h', 0, 's').stop()), "nested deeper");
+        refused(archive(new Pickle().op('}', 'q', 0).str("a").op('h', 0, 's').stop()), "contains itself");
         Pickle deep = new Pickle();
         for (int i = 0; i < 200; i++) deep.op('}').str("k");
         deep.tensor(4, 0, new long[]{4}, new long[]{1});

@@ -93,6 +93,27 @@ final class TensorData {
         return t.dataType() == BOOL ? Value.bools(shape, l) : Value.ints(shape, l);
     }
 
+    /**
+     * What decoding t allocates, for the load budget: its values (4 bytes a float32, 8 an int64, as {@link Value} holds
+     * them) plus the bytes read from external data; saturating. Shapes and types decode refuses count as 0.
+     */
+    static long cost(TensorProto t) {
+        long n = 1;
+        for (long d : t.dims()) {
+            if (d < 0) return 0;
+            n = d == 0 ? 0 : n > (Long.MAX_VALUE / 32) / d ? Long.MAX_VALUE / 32 : n * d;
+        }
+        if (n > Value.MAX_SIZE) return 0;   // decode refuses it as too large, naming it
+        int width = switch (t.dataType()) {
+            case FLOAT, INT32, UINT32 -> 4;
+            case DOUBLE, INT64, UINT64 -> 8;
+            case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+            case INT8, UINT8, BOOL -> 1;
+            default -> 0;
+        };
+        return n * ((isFloat(t.dataType()) ? 4 : 8) + (t.externalLocation() ? width : 0));
+    }
+
     static boolean isFloat(int type) {
         return type == FLOAT || type == DOUBLE || type == FLOAT16 || type == BFLOAT16;
     }
