@@ -33,6 +33,7 @@ class HostileConfigTest {
         String m = e.getMessage();
         for (String w : words) assertTrue(m.contains(w), "'" + w + "' not in: " + m);
         assertTrue(m.indexOf('\n') < 0 && m.length() < 1000, m);
+        System.out.println("hostile: " + m);
     }
 
     private static Tensor t(int... shape) {

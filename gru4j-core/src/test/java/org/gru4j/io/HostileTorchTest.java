@@ -36,6 +36,7 @@ class HostileTorchTest {
         assertTrue(m.startsWith(f.toString()), "names the file: " + m);
         assertTrue(m.indexOf('\n') < 0 && m.length() <= ModelFormatException.MAX + 40, "one short line: " + m.length() + " characters");
         assertTrue(s < 5, "took " + s + " s");
+        System.out.printf("hostile: %.2f s: %s%n", s, m);
         return m;
     }
 
