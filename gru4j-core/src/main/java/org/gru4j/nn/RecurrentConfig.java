@@ -104,6 +104,11 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
         checkSize(0, 0, availableFloats, file);
     }
 
+    /** Parameters of the module alone: {@link #parameterCount(int, int)} with no embedding and no head. */
+    public long parameterCount() {
+        return parameterCount(0, 0);
+    }
+
     public String describe() {
         String s = cell.id() + " input=" + input + " hidden=" + hidden + " layers=" + layers
                 + (bidirectional ? " bidirectional" : "") + (bias ? "" : " bias=false");

@@ -63,7 +63,7 @@ public final class Sessions {
         RecurrentConfig cf = model.config;
         if (cf.bidirectional()) throw new IllegalArgumentException("a bidirectional model cannot be stepped one event at a time");
         this.config = cf;
-        for (Recurrent.Param p : model.parameters()) {
+        for (org.gru4j.nn.Param p : model.parameters()) {
             int bad = Finite.firstNonFinite(Arrays.copyOfRange(model.params, p.offset(), p.offset() + p.size()));
             if (bad >= 0) {
                 throw new IllegalArgumentException(Finite.message("model parameter " + p.name(), model.params[p.offset() + bad], bad, p.shape(),

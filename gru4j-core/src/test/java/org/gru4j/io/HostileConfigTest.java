@@ -1,6 +1,6 @@
 package org.gru4j.io;
 
-import org.gru4j.lm.CharModelFile;
+import org.gru4j.lm.CharModel;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.nn.StateDict;
@@ -56,7 +56,7 @@ class HostileConfigTest {
             Path f = safetensors("l.safetensors", sd, null);
             assertTrue(Files.size(f) < 400);
             long t0 = System.nanoTime();
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> TorchSafetensors.read(f, null, false));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(f));
             assertTrue(System.nanoTime() - t0 < 2e9);
             oneLine(e, "names layer", "at most 1 layers");
         }
@@ -109,13 +109,13 @@ class HostileConfigTest {
         oneLine(assertThrows(ModelFormatException.class, () -> ModelFile.load(s)), "embedding of 1000000000 rows", "holds only 3 values");
         // the same metadata in a renamed .safetensors, read through TorchSafetensors
         Path r = safetensors("s.safetensors", one, seq);
-        oneLine(assertThrows(ModelFormatException.class, () -> TorchSafetensors.read(r, null, false)), "holds only 3 values");
+        oneLine(assertThrows(ModelFormatException.class, () -> ModelFiles.read(r)), "holds only 3 values");
     }
 
     @Test
     void charModelMetadataAskingForMoreThanTheFileHoldsIsRefused() throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("format", CharModelFile.FORMAT);
+        m.put("format", ConfigCodec.CHAR_LM);
         m.put("format_version", "1");
         m.put("cell", "gru");
         m.put("hidden", "20000");
@@ -124,7 +124,7 @@ class HostileConfigTest {
         m.put("seq_len", "10");
         m.put("vocab", "[\"a\",\"b\"]");
         Path f = safetensors("lm.safetensors", Map.of("embedding.weight", t(2, 8)), m);
-        oneLine(assertThrows(ModelFormatException.class, () -> CharModelFile.read(f)), "240011998800520018 parameters", "more than one array holds");
+        oneLine(assertThrows(ModelFormatException.class, () -> CharModel.load(f)), "240011998800520018 parameters", "more than one array holds");
     }
 
     @Test
