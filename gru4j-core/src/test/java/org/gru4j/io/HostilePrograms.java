@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
  * its bytes, or nests or repeats something a reader might walk once per level or per repeat.
  * <pre>
  * torch amplification  one storage (4 … 2^18 elements, stored whole, short, or deflated from a chunk repeated to claim
- *                      up to 2^30 bytes) viewed 1 … 5000 times: named, inside an ignored list, or one view named again
- *                      and again through the memo; views at random offsets, expanded (stride 0) to up to 2^31 values,
- *                      2-d with random strides; data.pkl itself sometimes deflated
+ *                      up to 2^30 bytes) viewed 1 … 4096 times: named, inside an ignored list, or one view named again
+ *                      and again through the memo; views whole, at random offsets, expanded (stride 0) to up to 2^26
+ *                      values, or 2-d; data.pkl itself sometimes deflated
  * torch nesting        1 … 20 000 levels of MARK+LIST, TUPLE1, dict-in-dict with keys of up to 2^16 characters,
  *                      a list or dict that contains itself, used as a value, a key or a tensor's size
  * torch repetition     one key set 1 … 20 000 times, one storage declared with other sizes and types, many tiny
@@ -40,40 +40,46 @@ final class HostilePrograms {
         return p.op('t', 0x89).global("collections", "OrderedDict").op(')', 'R', 't', 'R');
     }
 
-    /** A random view of a storage of numel elements: whole, offset, expanded, or 2-d with random strides. */
-    private static Pickle randomView(SplittableRandom r, Pickle p, long numel) {
+    /**
+     * A view of a storage of numel elements, of one of four kinds (one kind per file, so one bad view does not refuse
+     * every file): whole, at a random offset, expanded (stride 0) to 2^0 … 2^26 values, or 2-d within the storage.
+     */
+    private static Pickle randomView(SplittableRandom r, Pickle p, long numel, int kind) {
         long off = r.nextLong(Math.max(1, numel));
-        return switch (r.nextInt(4)) {
+        return switch (kind) {
             case 0 -> view(p, "FloatStorage", "0", numel, 0, new long[]{numel}, new long[]{1});
             case 1 -> view(p, "FloatStorage", "0", numel, off, new long[]{numel - off}, new long[]{1});
-            case 2 -> view(p, "FloatStorage", "0", numel, off, new long[]{1L << r.nextInt(32)}, new long[]{0});
-            default -> view(p, "FloatStorage", "0", numel, off, new long[]{pow2(r, 12), pow2(r, 12)},
-                    new long[]{r.nextInt(0, 3) == 0 ? 0 : pow2(r, 10), r.nextInt(2)});
+            case 2 -> view(p, "FloatStorage", "0", numel, off, new long[]{1L << r.nextInt(r.nextInt(4) == 0 ? 27 : 21)}, new long[]{0});
+            default -> {
+                long cols = 1 + r.nextLong(Math.max(1, (long) Math.sqrt(numel))), rows = Math.max(1, numel / cols);
+                yield view(p, "FloatStorage", "0", numel, 0, new long[]{rows, cols}, new long[]{cols, 1});
+            }
         };
     }
 
     static byte[] torchAmplification(SplittableRandom r) {
-        int numel = pow2(r, r.nextInt(4) == 0 ? 18 : 12) + r.nextInt(4);
+        int numel = pow2(r, r.nextInt(3) == 0 ? 18 : 12) + r.nextInt(4);
         int views = pow2(r, r.nextInt(3) == 0 ? 12 : 6);
+        int kind = r.nextInt(4);
         Pickle p = new Pickle().op('}', '(');
         switch (r.nextInt(3)) {
-            case 0 -> { for (int i = 0; i < views; i++) randomView(r, p.str("v" + i), numel); }
+            case 0 -> { for (int i = 0; i < views; i++) randomView(r, p.str("v" + i), numel, kind); }
             case 1 -> {
-                randomView(r, p.str("w"), numel).str("ignored").op(']', '(');
-                for (int i = 0; i < views; i++) randomView(r, p, numel);
+                randomView(r, p.str("w"), numel, kind).str("ignored").op(']', '(');
+                for (int i = 0; i < views; i++) randomView(r, p, numel, kind);
                 p.op('e');
             }
             default -> {
-                randomView(r, p.str("v0"), numel).op('q', 1);
+                randomView(r, p.str("v0"), numel, kind).op('q', 1);
                 for (int i = 1; i < views; i++) p.str("v" + i).op('h', 1);
             }
         }
         byte[] pkl = p.op('u').stop();
         BombZip z = new BombZip();
         if (r.nextInt(4) == 0) z.repeated("archive/data.pkl", pkl, 1); else z.stored("archive/data.pkl", pkl);
-        switch (r.nextInt(3)) {
-            case 0 -> z.stored("archive/data/0", new byte[4 * numel]);
-            case 1 -> z.stored("archive/data/0", new byte[r.nextInt(4 * numel)]);
+        switch (r.nextInt(4)) {
+            case 0, 1 -> z.stored("archive/data/0", new byte[4 * numel]);
+            case 2 -> z.stored("archive/data/0", new byte[r.nextInt(4 * numel)]);
             default -> z.repeated("archive/data/0", new byte[1 << 16], Math.max(1, pow2(r, 14)));
         }
         return zip(z);

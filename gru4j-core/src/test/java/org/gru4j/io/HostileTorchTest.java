@@ -36,6 +36,7 @@ class HostileTorchTest {
         assertTrue(m.startsWith(f.toString()), "names the file: " + m);
         assertTrue(m.indexOf('\n') < 0 && m.length() <= ModelFormatException.MAX + 40, "one short line: " + m.length() + " characters");
         assertTrue(s < 5, "took " + s + " s");
+        System.out.printf("hostile: %.2f s: %s%n", s, m);
         return m;
     }
 
@@ -99,28 +100,32 @@ class HostileTorchTest {
         refused(g, "archive/data/0", "inflates", "over 256 times");
     }
 
+    /** n copies of one opcode. */
+    private static byte[] ops(char op, int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) op);
+        return b;
+    }
+
+    /** An archive whose data.pkl is pkl (stored) and a 16-byte storage '0'. */
+    private Path storedPickle(String name, byte[] pkl) throws IOException {
+        Path f = tmp.resolve(name);
+        new BombZip().stored("archive/data.pkl", pkl).stored("archive/data/0", floats(4)).write(f);
+        return f;
+    }
+
     @Test
     void deflatedPickleOfEmptyDictsIsRefused() throws IOException {
-        byte[] chunk = new byte[1 << 20];
-        Arrays.fill(chunk, (byte) '}');
         Path f = tmp.resolve("dicts.pt");   // 250 M EMPTY_DICT opcodes in about 250 KB
-        new BombZip().repeated("archive/data.pkl", chunk, 250).stored("archive/data/0", floats(4)).write(f);
+        new BombZip().repeated("archive/data.pkl", ops('}', 1 << 20), 250).stored("archive/data/0", floats(4)).write(f);
         refused(f, "data.pkl", "over");
         // stored, 2 MB of '}': under the byte limits, stopped by the object count
-        byte[] two = new byte[2 << 20];
-        Arrays.fill(two, (byte) '}');
-        Path g = tmp.resolve("dicts2.pt");
-        new BombZip().stored("archive/data.pkl", two).stored("archive/data/0", floats(4)).write(g);
-        refused(g, "more than 1048576 objects");
+        refused(storedPickle("dicts2.pt", ops('}', 2 << 20)), "more than 1048576 objects");
     }
 
     @Test
     void deeplyNestedMarksAreRefused() throws IOException {
-        byte[] marks = new byte[1 << 20];
-        Arrays.fill(marks, (byte) '(');
-        Path f = tmp.resolve("marks.pt");
-        new BombZip().stored("archive/data.pkl", marks).stored("archive/data/0", floats(4)).write(f);
-        refused(f, "MARKs nested deeper than 4096");
+        refused(storedPickle("marks.pt", ops('(', 1 << 20)), "MARKs nested deeper than 4096");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.gru4j.onnx;
 
+import org.gru4j.io.Untrusted;
 import org.gru4j.onnx.OnnxModel.TensorProto;
 
 import java.io.IOException;
@@ -153,19 +154,19 @@ final class TensorData {
             file = base.resolve(location).normalize();
             absolute = Path.of(location).isAbsolute();
         } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException(what + ": external data location '" + location + "' is not a valid path (" + e.getReason() + ")");
+            throw new IllegalArgumentException(what + ": external data location '" + Untrusted.text(location) + "' is not a valid path (" + e.getReason() + ")");
         }
         if (absolute || !file.startsWith(base)) {
-            throw new IllegalArgumentException(what + ": external data location '" + location + "' is outside the model's directory");
+            throw new IllegalArgumentException(what + ": external data location '" + Untrusted.text(location) + "' is outside the model's directory");
         }
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + ": external data file '" + location + "' not found in " + base);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + ": external data file '" + Untrusted.text(location) + "' not found in " + base);
         if (!file.toRealPath().startsWith(base)) {
-            throw new IllegalArgumentException(what + ": external data location '" + location + "' links outside the model's directory");
+            throw new IllegalArgumentException(what + ": external data location '" + Untrusted.text(location) + "' links outside the model's directory");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (offset + length > ch.size()) {
                 throw new IllegalArgumentException(what + ": external data [" + offset + ", " + (offset + length) + ") is past the end of '"
-                        + location + "' (" + ch.size() + " bytes)");
+                        + Untrusted.text(location) + "' (" + ch.size() + " bytes)");
             }
             ByteBuffer buf = ByteBuffer.allocate((int) length);
             while (buf.hasRemaining()) {
