@@ -54,7 +54,7 @@ public final class Main implements Runnable {
     }
 
     /** One line: the exception's own message, or its type when it has none. */
-    static String message(Throwable e) {
+    public static String message(Throwable e) {
         return message(e, new String[0]);
     }
 

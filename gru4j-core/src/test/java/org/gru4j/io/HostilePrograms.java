@@ -1,6 +1,6 @@
 package org.gru4j.io;
 
-import org.gru4j.io.TorchCheckpointTest.Pickle;
+import org.gru4j.io.TorchPickleTest.Pickle;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

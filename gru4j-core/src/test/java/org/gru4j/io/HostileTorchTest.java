@@ -1,6 +1,6 @@
 package org.gru4j.io;
 
-import org.gru4j.io.TorchCheckpointTest.Pickle;
+import org.gru4j.io.TorchPickleTest.Pickle;
 import org.gru4j.tensor.Tensor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class HostileTorchTest {
     /** Refused with one line naming the file and holding every word, within 5 s. */
     static String refused(Path f, String... words) {
         long t0 = System.nanoTime();
-        IOException e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.read(f));
+        IOException e = assertThrows(ModelFormatException.class, () -> TorchPickle.read(f));
         double s = (System.nanoTime() - t0) / 1e9;
         String m = e.getMessage();
         for (String w : words) assertTrue(m.contains(w), "'" + w + "' not in: " + m);
@@ -63,7 +63,7 @@ class HostileTorchTest {
         Path f = tmp.resolve("ignored.pt");
         new BombZip().stored("archive/data.pkl", p.op('e', 'u').stop()).stored("archive/data/0", floats(n)).write(f);
         long t0 = System.nanoTime();
-        Map<String, Tensor> t = TorchCheckpoint.read(f);
+        Map<String, Tensor> t = TorchPickle.read(f);
         assertEquals(1, t.size());
         assertTrue(System.nanoTime() - t0 < 5e9);
     }
@@ -75,7 +75,7 @@ class HostileTorchTest {
         for (int i = 1; i < 400; i++) p.str("w" + i).op('h', 1);
         Path f = tmp.resolve("named.pt");
         new BombZip().stored("archive/data.pkl", p.op('u').stop()).stored("archive/data/0", floats(n)).write(f);
-        Map<String, Tensor> t = TorchCheckpoint.read(f);
+        Map<String, Tensor> t = TorchPickle.read(f);
         assertEquals(400, t.size());
         assertSame(t.get("w0"), t.get("w399"));
     }
@@ -170,7 +170,7 @@ class HostileTorchTest {
         refused(dir.resolve("pickle-1M-marks-deflated.pt"), "MARKs nested deeper");
         refused(dir.resolve("pickle-self-containing-size-list-StackOverflow.pt"), "bad size [[[[…]]]]");
         refused(dir.resolve("pickle-self-containing-dict-300k-key.pt"), "tensor name of over 4096 characters");
-        Map<String, Tensor> views = TorchCheckpoint.read(dir.resolve("pickle-400-views-one-storage.pt"));
+        Map<String, Tensor> views = TorchPickle.read(dir.resolve("pickle-400-views-one-storage.pt"));
         assertEquals(400, views.size());
         assertSame(views.get("v0"), views.get("v399"), "equal views of one storage are one tensor");
         IOException npy = assertThrows(ModelFormatException.class,

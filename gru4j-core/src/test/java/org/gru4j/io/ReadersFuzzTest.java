@@ -34,7 +34,7 @@ class ReadersFuzzTest {
 
     static final FuzzCheck.Reader NPY = Npy::read;
     static final FuzzCheck.Reader SAFETENSORS = Safetensors::read;
-    static final FuzzCheck.Reader TORCH = TorchCheckpoint::read;
+    static final FuzzCheck.Reader TORCH = TorchPickle::read;
     static final FuzzCheck.Reader JSON_TEXT = f -> Json.parse(Files.readString(f, StandardCharsets.ISO_8859_1));
 
     private static final Map<String, byte[]> SEEDS = new ConcurrentHashMap<>();

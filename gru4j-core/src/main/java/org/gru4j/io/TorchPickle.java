@@ -38,8 +38,8 @@ import java.util.zip.ZipFile;
  * Nested dictionaries are flattened with dots ({@code {"model": {"rnn.weight_ih_l0": t}}} → {@code model.rnn.weight_ih_l0});
  * values that are not tensors (epoch counters, hyper-parameters) are left out.
  */
-public final class TorchCheckpoint {
-    private TorchCheckpoint() {}
+public final class TorchPickle {
+    private TorchPickle() {}
 
     private static final long MAX_PICKLE = 256L << 20;
     private static final int MAX_DEPTH = 64, MAX_ENTRIES = 1 << 20;
