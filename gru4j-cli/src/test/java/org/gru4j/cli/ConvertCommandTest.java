@@ -82,7 +82,7 @@ class ConvertCommandTest {
         }
         // .gru4j → .gru4j through the other formats keeps the very bits
         ok(gru4j("convert", s(tmp.resolve("from_onnx.safetensors")), s(tmp.resolve("again.gru4j"))));
-        float[] a = ModelFile.load(tmp.resolve("gru.gru4j")).model().params(), b = ModelFile.load(tmp.resolve("again.gru4j")).model().params();
+        float[] a = ModelFile.load(tmp.resolve("gru.gru4j")).model().params, b = ModelFile.load(tmp.resolve("again.gru4j")).model().params;
         for (int i = 0; i < a.length; i++) assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]));
         System.out.printf("convert examples/gru.pt → .gru4j/.safetensors/.onnx (and between them) → run: largest |Y − y_torch| %.3g%n", worst);
     }

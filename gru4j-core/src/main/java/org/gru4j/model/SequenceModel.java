@@ -28,11 +28,8 @@ import java.util.random.RandomGenerator;
  * Not thread-safe: forward keeps what backward needs; {@link #replica} gives another thread its own activations and
  * gradients over the same parameters.
  */
-public final class SequenceModel implements Module {
+public final class SequenceModel extends Module {
     public final SequenceModelConfig config;
-    public final float[] params;
-    public final float[] grads;
-    private final List<Param> paramList = new ArrayList<>();
     final Embedding embedding;          // null for raw features
     private final Recurrent[] layers;           // views into params / grads
     /** The whole recurrent stack as one module: a view of the same parameters (the layers laid end to end). */
@@ -59,57 +56,58 @@ public final class SequenceModel implements Module {
     }
 
     private SequenceModel(SequenceModelConfig config, float[] shared) {
+        this(config, layout(config), shared);
+    }
+
+    private SequenceModel(SequenceModelConfig config, List<Param> views, float[] shared) {
+        super(shared != null ? shared : new float[size(views)], new float[size(views)], views);
         this.config = config;
         RecurrentConfig rc = config.recurrent();
-        int L = rc.layers(), D = rc.directions(), dh = D * rc.hidden(), O = config.outputs();
-        // layout: embedding.weight (V,E), then layer by layer rnn.*_l{l}[_reverse], then head.weight (O,D·H), head.bias (O)
-        long size = (config.tokens() ? (long) config.vocab() * rc.input() : 0) + rc.parameterCount() + (long) dh * O + O;
-        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
-        params = shared != null ? shared : new float[(int) size];
-        grads = new float[(int) size];
-        int off = 0;
-        if (config.tokens()) {
-            embedding = new Embedding(config.vocab(), rc.input(), off);
-            paramList.add(new Param("embedding.weight", off, new int[]{config.vocab(), rc.input()}));
-            off += config.vocab() * rc.input();
-        } else {
-            embedding = null;
-        }
+        int L = rc.layers(), dh = rc.directions() * rc.hidden(), O = config.outputs();
+        int v = 0;
+        embedding = config.tokens() ? new Embedding(config.vocab(), rc.input(), views.get(v++).offset()) : null;
         layers = new Recurrent[L];
         for (int l = 0; l < L; l++) {
-            layers[l] = new Recurrent(new RecurrentConfig(rc.cell(), rc.layerInput(l), rc.hidden(), 1, rc.bidirectional(),
-                    rc.bias(), rc.resetAfter(), rc.zKeepsState()), params, grads, off);
-            for (Param p : layers[l].parameters()) {
-                // a single-layer module names its tensors ..._l0[_reverse]; in the stack they are ..._l{l}[_reverse]
-                paramList.add(new Param("rnn." + p.name().replace("_l0", "_l" + l), p.offset(), p.shape()));
-            }
-            off += layers[l].parameterCount();
+            layers[l] = new Recurrent(layerConfig(rc, l), params, grads, views.get(v).offset());
+            v += layers[l].parameters().size();
         }
         stack = new Recurrent(rc, params, grads, layers[0].parameters().get(0).offset());
-        head = new Linear(dh, O, off, off + dh * O);
-        paramList.add(new Param("head.weight", off, new int[]{O, dh}));
-        paramList.add(new Param("head.bias", off + dh * O, new int[]{O}));
+        head = new Linear(dh, O, views.get(v).offset(), views.get(v + 1).offset());
     }
 
-    @Override
-    public float[] params() {
-        return params;
+    /**
+     * The views, in state_dict order: embedding.weight (V,E), then layer by layer rnn.*_l{l}[_reverse] (a single-layer
+     * module's ..._l0 names, renumbered), then head.weight (O,D·H), head.bias (O).
+     */
+    private static List<Param> layout(SequenceModelConfig config) {
+        RecurrentConfig rc = config.recurrent();
+        int L = rc.layers(), dh = rc.directions() * rc.hidden(), O = config.outputs();
+        long size = (config.tokens() ? (long) config.vocab() * rc.input() : 0) + rc.parameterCount() + (long) dh * O + O;
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
+        List<Param> views = new ArrayList<>();
+        int off = 0;
+        if (config.tokens()) {
+            views.add(new Param("embedding.weight", off, new int[]{config.vocab(), rc.input()}));
+            off += config.vocab() * rc.input();
+        }
+        for (int l = 0; l < L; l++) {
+            for (Param p : Recurrent.layout(layerConfig(rc, l), off)) {
+                views.add(new Param("rnn." + p.name().replace("_l0", "_l" + l), p.offset(), p.shape()));
+                off += p.size();
+            }
+        }
+        views.add(new Param("head.weight", off, new int[]{O, dh}));
+        views.add(new Param("head.bias", off + dh * O, new int[]{O}));
+        return views;
     }
 
-    @Override
-    public float[] grads() {
-        return grads;
+    private static RecurrentConfig layerConfig(RecurrentConfig rc, int l) {
+        return new RecurrentConfig(rc.cell(), rc.layerInput(l), rc.hidden(), 1, rc.bidirectional(), rc.bias(), rc.resetAfter(), rc.zKeepsState());
     }
 
-    /** The parameters in state_dict order. */
-    @Override
-    public List<Param> parameters() {
-        return paramList;
-    }
-
-    @Override
-    public int parameterCount() {
-        return params.length;
+    private static int size(List<Param> views) {
+        Param last = views.get(views.size() - 1);
+        return last.offset() + last.size();
     }
 
     @Override

@@ -9,43 +9,58 @@ import java.util.Map;
 
 /**
  * What every gru4j model is to the optimizers, the trainer and the model files: parameters in one flat buffer
- * {@link #params()} with gradients at the same offsets in {@link #grads()}, named by {@link #parameters()} in
- * PyTorch's state_dict order. A model may be a view into a larger model's buffers (a layer of a
+ * {@link #params} with gradients at the same offsets in {@link #grads}, named by {@link #parameters()} in PyTorch's
+ * state_dict order ("allocate all parameters at once, point into it"). A model may be a view into a larger model's buffers (a layer of a
  * {@link org.gru4j.model.SequenceModel} is one); its views then carry absolute offsets.
  *
- * <p>Implemented by {@link Recurrent} (nn.GRU / nn.LSTM / nn.RNN) and {@link org.gru4j.model.SequenceModel}
+ * <p>Made concrete by {@link Recurrent} (nn.GRU / nn.LSTM / nn.RNN) and {@link org.gru4j.model.SequenceModel}
  * ([embedding] → recurrent stack → linear head).
  */
-public interface Module {
+public abstract class Module {
     /** The parameter buffer this model's views point into. */
-    float[] params();
-
+    public final float[] params;
     /** The gradient buffer, at the same offsets. */
-    float[] grads();
+    public final float[] grads;
+    private final List<Param> views;
+
+    /** A model whose named views (absolute offsets, state_dict order) point into these buffers. */
+    protected Module(float[] params, float[] grads, List<Param> views) {
+        if (params == null || grads == null || grads.length < params.length) {
+            throw new IllegalArgumentException("a model needs a parameter buffer and a gradient buffer at least as long");
+        }
+        this.params = params;
+        this.grads = grads;
+        this.views = List.copyOf(views);
+        for (Param p : this.views) {
+            if (p.offset() < 0 || (long) p.offset() + p.size() > params.length) {
+                throw new IllegalArgumentException("parameter '" + p.name() + "' does not fit buffers of " + params.length + " values");
+            }
+        }
+    }
 
     /** The named views, in state_dict order. */
-    List<Param> parameters();
+    public final List<Param> parameters() {
+        return views;
+    }
 
-    /** The configuration in one line, e.g. {@code GRU 8→16 ×2}. */
-    String describe();
+    /** The configuration in one line, e.g. {@code gru input=8 hidden=16 layers=2}. */
+    public abstract String describe();
 
     /** How many parameters the views hold. */
-    default int parameterCount() {
+    public int parameterCount() {
         int n = 0;
-        for (Param p : parameters()) n += p.size();
+        for (Param p : views) n += p.size();
         return n;
     }
 
-    default void zeroGrads() {
-        float[] g = grads();
-        for (Param p : parameters()) Arrays.fill(g, p.offset(), p.offset() + p.size(), 0f);
+    public void zeroGrads() {
+        for (Param p : views) Arrays.fill(grads, p.offset(), p.offset() + p.size(), 0f);
     }
 
     /** Copies of the parameters under their names, in state_dict order. */
-    default Map<String, Tensor> stateDict() {
+    public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        float[] params = params();
-        for (Param p : parameters()) {
+        for (Param p : views) {
             out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
         }
         return out;
@@ -53,10 +68,9 @@ public interface Module {
 
     /**
      * Sets every parameter from tensors under the views' names: each view must be present with its exact shape, and
-     * every tensor must name a view; otherwise throws, naming the tensor and the model.
+     * every tensor must name a view; otherwise throws, naming the tensor and the model, and nothing is loaded.
      */
-    default void load(Map<String, Tensor> tensors) {
-        List<Param> views = parameters();
+    public void load(Map<String, Tensor> tensors) {
         Map<String, Param> byName = new LinkedHashMap<>();
         for (Param p : views) byName.put(p.name(), p);
         for (Param p : views) {
@@ -70,7 +84,6 @@ public interface Module {
         for (String name : tensors.keySet()) {
             if (!byName.containsKey(name)) throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + describe());
         }
-        float[] params = params();
         for (Param p : views) System.arraycopy(tensors.get(p.name()).data, 0, params, p.offset(), p.size());
     }
 }

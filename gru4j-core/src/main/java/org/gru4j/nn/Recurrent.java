@@ -27,7 +27,7 @@ import java.util.List;
  * batch is split. Backward's weight gradients are products over all steps after the loop. Not thread-safe: {@link #forward} keeps what
  * {@link #backward} needs. For one stream at a time use {@link Stream}.
  */
-public final class Recurrent implements Module {
+public final class Recurrent extends Module {
     /**
      * When true (the default) forward passes refuse NaN and infinite inputs, naming the tensor and position (see
      * {@link Finite}); set false to let such values through (they then spread through every later output and state).
@@ -36,11 +36,7 @@ public final class Recurrent implements Module {
     public static volatile boolean checkFinite = true;
 
     public final RecurrentConfig config;
-    public final float[] params;
-    public final float[] grads;
-    private final int count;                  // parameters in the views
     private final Weights[] weights;          // [l·D + d]
-    private final List<Param> paramList;     // absolute offsets into params
     private final Trace[] traces;             // [l·D + d] what backward needs
     private final Scratch[] scratch;          // [l·D + d] per-step buffers
     private final Packed[] packed;            // [l·D + d] the weights packed for the step products
@@ -66,70 +62,56 @@ public final class Recurrent implements Module {
      * of {@code grads}; null buffers give the module its own.
      */
     public Recurrent(RecurrentConfig config, float[] params, float[] grads, int offset) {
+        this(config, layout(config, offset), params, grads, offset);
+    }
+
+    private Recurrent(RecurrentConfig config, List<Param> views, float[] params, float[] grads, int offset) {
+        super(params != null ? params : new float[end(views, offset)], params != null ? grads : new float[end(views, offset)], views);
         this.config = config;
         int dirs = config.directions(), gh = config.gateRows(), hid = config.hidden();
         this.weights = new Weights[config.layers() * dirs];
         this.traces = new Trace[weights.length];
         this.scratch = new Scratch[weights.length];
         this.packed = new Packed[weights.length];
-        this.paramList = new ArrayList<>();
+        int v = 0;
+        for (int l = 0; l < config.layers(); l++) {
+            for (int d = 0; d < dirs; d++) {
+                // the views of one direction, in state_dict order: W_ih, W_hh[, b_ih, b_hh]
+                int wih = views.get(v++).offset(), whh = views.get(v++).offset();
+                int bih = config.bias() ? views.get(v++).offset() : -1, bhh = config.bias() ? views.get(v++).offset() : -1;
+                weights[l * dirs + d] = new Weights(wih, whh, bih, bhh);
+                traces[l * dirs + d] = new Trace(config.layerInput(l), hid, gh);
+                scratch[l * dirs + d] = new Scratch();
+                packed[l * dirs + d] = new Packed(config, l);
+            }
+        }
+    }
+
+    /** PyTorch's names, shapes and offsets from {@code offset}: weight_ih_l{k}[_reverse], weight_hh_…, bias_ih_…, bias_hh_…. */
+    public static List<Param> layout(RecurrentConfig config, int offset) {
+        List<Param> views = new ArrayList<>();
+        int dirs = config.directions(), gh = config.gateRows(), hid = config.hidden();
         long off = offset;
         for (int l = 0; l < config.layers(); l++) {
             int in = config.layerInput(l);
             for (int d = 0; d < dirs; d++) {
                 String sfx = "_l" + l + (d == 1 ? "_reverse" : "");
-                int wih = (int) off;
-                paramList.add(new Param("weight_ih" + sfx, wih, new int[]{gh, in}));
-                off += (long) gh * in;
-                int whh = (int) off;
-                paramList.add(new Param("weight_hh" + sfx, whh, new int[]{gh, hid}));
-                off += (long) gh * hid;
-                int bih = -1, bhh = -1;
-                if (config.bias()) {
-                    bih = (int) off;
-                    paramList.add(new Param("bias_ih" + sfx, bih, new int[]{gh}));
-                    off += gh;
-                    bhh = (int) off;
-                    paramList.add(new Param("bias_hh" + sfx, bhh, new int[]{gh}));
-                    off += gh;
+                long[] sizes = config.bias() ? new long[]{(long) gh * in, (long) gh * hid, gh, gh} : new long[]{(long) gh * in, (long) gh * hid};
+                String[] names = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+                for (int k = 0; k < sizes.length; k++) {
+                    if (off + sizes[k] > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
+                    views.add(new Param(names[k] + sfx, (int) off, k == 0 ? new int[]{gh, in} : k == 1 ? new int[]{gh, hid} : new int[]{gh}));
+                    off += sizes[k];
                 }
-                if (off > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
-                weights[l * dirs + d] = new Weights(wih, whh, bih, bhh);
-                traces[l * dirs + d] = new Trace(in, hid, gh);
-                scratch[l * dirs + d] = new Scratch();
-                packed[l * dirs + d] = new Packed(config, l);
             }
         }
-        if (params == null) {
-            params = new float[(int) off];
-            grads = new float[(int) off];
-        } else if (grads == null || params.length < off || grads.length < off) {
-            throw new IllegalArgumentException("buffers of " + params.length + " values hold no " + config.describe() + " at offset " + offset);
-        }
-        this.params = params;
-        this.grads = grads;
-        this.count = (int) (off - offset);
+        return views;
     }
 
-    @Override
-    public float[] params() {
-        return params;
-    }
-
-    @Override
-    public float[] grads() {
-        return grads;
-    }
-
-    /** The parameters in PyTorch's state_dict order. */
-    @Override
-    public List<Param> parameters() {
-        return paramList;
-    }
-
-    @Override
-    public int parameterCount() {
-        return count;
+    /** Where the last view ends: the size of a buffer of the module's own. */
+    private static int end(List<Param> views, int offset) {
+        Param last = views.get(views.size() - 1);
+        return last.offset() + last.size();
     }
 
     @Override

@@ -80,7 +80,7 @@ public record ScoringModel(Map<String, String> config, float[] params, double th
         if (m.parameterCount() != params.length) {
             throw new IllegalArgumentException(params.length + " parameters for a model that has " + m.parameterCount());
         }
-        System.arraycopy(params, 0, m.params(), 0, params.length);
+        System.arraycopy(params, 0, m.params, 0, params.length);
         return m;
     }
 
