@@ -100,4 +100,18 @@ public final class AtomicFile {
     static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
     }
+
+    /** Writes floats little-endian through one 1 MiB buffer: {@code buf} is reused (pass null for a new one); returns it. */
+    static java.nio.ByteBuffer writeFloats(FileChannel ch, float[] data, ByteBuffer buf) throws IOException {
+        if (buf == null) buf = ByteBuffer.allocate(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < data.length; ) {
+            buf.clear();
+            int k = Math.min(buf.capacity() / 4, data.length - i);
+            buf.asFloatBuffer().put(data, i, k);
+            buf.limit(k * 4);
+            writeFully(ch, buf);
+            i += k;
+        }
+        return buf;
+    }
 }

@@ -111,15 +111,7 @@ public final class Npy {
         head.put(header.getBytes(StandardCharsets.ISO_8859_1)).flip();
         AtomicFile.write(file, ch -> {
             AtomicFile.writeFully(ch, head);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < t.data.length; ) {
-                buf.clear();
-                int k = Math.min(buf.capacity() / 4, t.data.length - i);
-                buf.asFloatBuffer().put(t.data, i, k);
-                buf.limit(k * 4);
-                AtomicFile.writeFully(ch, buf);
-                i += k;
-            }
+            AtomicFile.writeFloats(ch, t.data, null);
         });
     }
 

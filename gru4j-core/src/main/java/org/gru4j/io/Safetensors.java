@@ -172,17 +172,8 @@ public final class Safetensors {
         head.flip();
         AtomicFile.write(file, ch -> {
             AtomicFile.writeFully(ch, head);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor t : tensors.values()) {
-                for (int i = 0; i < t.data.length; ) {
-                    buf.clear();
-                    int k = Math.min(buf.capacity() / 4, t.data.length - i);
-                    buf.asFloatBuffer().put(t.data, i, k);
-                    buf.limit(k * 4);
-                    AtomicFile.writeFully(ch, buf);
-                    i += k;
-                }
-            }
+            ByteBuffer buf = null;
+            for (Tensor t : tensors.values()) buf = AtomicFile.writeFloats(ch, t.data, buf);
         });
     }
 
