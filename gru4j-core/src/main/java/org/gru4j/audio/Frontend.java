@@ -60,42 +60,50 @@ public final class Frontend {
 
     /** x is (n) samples at the configured rate; the result is (T, D) row-major, T = {@link #frames}, D = dim. */
     public float[] compute(float[] x) {
-        int win = config.windowLength(), hop = config.hopLength(), d = config.dim();
-        int t = frames(x.length);
-        double a = config.preemphasis();
+        int t = frames(x.length), d = config.dim();
         float[] out = new float[t * d];
         for (int f = 0; f < t; f++) {
-            int start = f * hop;
-            java.util.Arrays.fill(frame, 0);
-            for (int i = 0; i < win && start + i < x.length; i++) {
-                int n = start + i;
-                double y = n == 0 ? x[0] : x[n] - a * x[n - 1];
-                frame[i] = y * window[i];
-            }
-            fft.power(frame, spec, workRe, workIm, config.power());
-            for (int m = 0; m < mel.length; m++) {
-                double s = 0;
-                double[] w = filters[m];
-                for (int k = first[m]; k <= last[m]; k++) {
-                    s += w[k] * spec[k];
-                }
-                mel[m] = Math.log(Math.max(s, config.logFloor()));
-            }
-            if (config.nMfcc() == 0) {
-                for (int m = 0; m < d; m++) {
-                    out[f * d + m] = (float) mel[m];
-                }
-            } else {
-                for (int j = 0; j < d; j++) {
-                    double s = 0;
-                    for (int m = 0; m < mel.length; m++) {
-                        s += dct[j][m] * mel[m];
-                    }
-                    out[f * d + j] = (float) s;
-                }
-            }
+            frame(x, f * config.hopLength(), x.length, out, f * d);
         }
         return out;
+    }
+
+    /**
+     * One frame's features (D) into out[off…]: the window starting at x[start], samples at or past {@code limit}
+     * taken as zero; pre-emphasis uses x[start − 1], so start = 0 must be the signal's first sample (a streaming
+     * caller keeps one sample before each frame it has yet to compute).
+     */
+    public void frame(float[] x, int start, int limit, float[] out, int off) {
+        int win = config.windowLength(), d = config.dim();
+        double a = config.preemphasis();
+        java.util.Arrays.fill(frame, 0);
+        for (int i = 0; i < win && start + i < limit; i++) {
+            int n = start + i;
+            double y = n == 0 ? x[0] : x[n] - a * x[n - 1];
+            frame[i] = y * window[i];
+        }
+        fft.power(frame, spec, workRe, workIm, config.power());
+        for (int m = 0; m < mel.length; m++) {
+            double s = 0;
+            double[] w = filters[m];
+            for (int k = first[m]; k <= last[m]; k++) {
+                s += w[k] * spec[k];
+            }
+            mel[m] = Math.log(Math.max(s, config.logFloor()));
+        }
+        if (config.nMfcc() == 0) {
+            for (int m = 0; m < d; m++) {
+                out[off + m] = (float) mel[m];
+            }
+        } else {
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int m = 0; m < mel.length; m++) {
+                    s += dct[j][m] * mel[m];
+                }
+                out[off + j] = (float) s;
+            }
+        }
     }
 
     /**
