@@ -16,6 +16,32 @@ public final class CtcStep {
     private CtcStep() {
     }
 
+    /**
+     * Data-parallel: replica r (sharing replicas[0]'s parameters) runs its share of the batch on its own core; the
+     * loss and the gradient left in replicas[0].net.grads are the whole batch's,
+     * L = Σ_r (n_r/n)·L_r and ∇ = Σ_r (n_r/n)·∇_r, which is what one {@link #run} over the whole batch gives.
+     */
+    public static double run(SpeechModel[] replicas, List<Utterance> batch, SpecAugment augment, long seed) {
+        int parts = Math.min(replicas.length, batch.size());
+        if (parts <= 1) return run(replicas[0], batch, augment, new org.gru4j.train.Rng(seed));
+        int n = batch.size();
+        double[] losses = new double[parts];
+        int[] from = new int[parts + 1];
+        for (int r = 0; r <= parts; r++) from[r] = (int) ((long) n * r / parts);
+        org.gru4j.kernel.Parallel.run(parts, r -> losses[r] = run(replicas[r], batch.subList(from[r], from[r + 1]),
+                augment, new org.gru4j.train.Rng(seed * 7919 + r)));
+        float[] g0 = replicas[0].net.grads;
+        double w0 = (double) (from[1] - from[0]) / n, loss = w0 * losses[0];
+        for (int i = 0; i < g0.length; i++) g0[i] *= (float) w0;
+        for (int r = 1; r < parts; r++) {
+            double w = (double) (from[r + 1] - from[r]) / n;
+            loss += w * losses[r];
+            float[] g = replicas[r].net.grads;
+            for (int i = 0; i < g0.length; i++) g0[i] += (float) (w * g[i]);
+        }
+        return loss;
+    }
+
     /** Returns the batch's mean CTC loss (PyTorch 'mean': per utterance divided by its label count). */
     public static double run(SpeechModel model, List<Utterance> batch, SpecAugment augment, RandomGenerator rng) {
         int f = model.config.frontend().dim(), in = model.config.input(), c = model.alphabet.classes();

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * whole accent {@link #TEST_ACCENT} and flite's {@code rms}, none of which the training split contains.
  *
  * <p>Per utterance: the engine speaks the words at a random rate and pitch; with sox installed, half the
- * utterances get a random room (sox {@code reverb}); then (here, in Java) the audio is resampled to 16 kHz, padded
+ * utterances get a random room (sox {@code reverb}); then (here, in Java) the audio is resampled to 16 kHz (a fifth
+ * of the utterances through 8 kHz, the telephone band), padded
  * with 0.05–0.35 s of silence at each end, scaled to a peak of 0.05–0.95, and white noise at an SNR of 15–40 dB is
  * added (a quarter of the utterances are left clean). Engines that are not installed are skipped with a note naming
  * the Debian package; {@link #missing} lists them.
@@ -207,6 +208,10 @@ public final class DigitCorpus {
             }
             Wav.Audio a = Wav.read(src);
             float[] x = a.sampleRate() == 16000 ? a.samples() : Resampler.resample(a.samples(), a.sampleRate(), 16000);
+            if (r.nextDouble() < 0.2) {
+                // telephone band: through 8 kHz and back (what 8 kHz recordings sound like to the front end)
+                x = Resampler.resample(Resampler.resample(x, 16000, 8000), 8000, 16000);
+            }
             float[] y = vary(x, r);
             Wav.writePcm16(out, y, 16000);
             return y.length / 16000.0;

@@ -54,6 +54,14 @@ public final class SpeechModel {
         frontend = new Frontend(config.frontend());
     }
 
+    /** Shares this model's parameters (and copies its feature statistics): for another thread. */
+    public SpeechModel replica() {
+        SpeechModel r = new SpeechModel(config, net.replica());
+        System.arraycopy(mean, 0, r.mean, 0, mean.length);
+        System.arraycopy(std, 0, r.std, 0, std.length);
+        return r;
+    }
+
     /** A GRU stack of the given shape over the config's input, with a linear head over the alphabet and blank. */
     public static SpeechModel create(SpeechConfig config, int hidden, int layers, boolean bidirectional) {
         RecurrentConfig rc = RecurrentConfig.pytorch(CellKind.GRU, config.input(), hidden, layers, bidirectional, true);

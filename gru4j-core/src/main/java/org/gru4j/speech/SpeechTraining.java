@@ -5,7 +5,6 @@ import org.gru4j.audio.Wav;
 import org.gru4j.train.Adam;
 import org.gru4j.train.Clipping;
 import org.gru4j.train.Optimizer;
-import org.gru4j.train.Rng;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,11 +32,12 @@ public final class SpeechTraining {
      * @param lr        peak Adam learning rate
      * @param clipNorm  gradient-norm clipping (0: none)
      * @param augment   SpecAugment masks while training, or null
+     * @param threads   data-parallel replicas, each on a share of the batch
      */
     public record Options(double minutes, int epochs, int batchSize, double lr, double clipNorm, SpecAugment augment,
-                          long seed) {
+                          long seed, int threads) {
         public static Options defaults(double minutes) {
-            return new Options(minutes, 1000, 16, 2e-3, 5, SpecAugment.standard(), 1);
+            return new Options(minutes, 1000, 16, 2e-3, 5, SpecAugment.standard(), 1, 2);
         }
     }
 
@@ -90,7 +90,9 @@ public final class SpeechTraining {
         }
         Optimizer adam = Adam.adam(model.net.parameterCount());
         Clipping clip = o.clipNorm() > 0 ? Clipping.byNorm(o.clipNorm()) : Clipping.NONE;
-        Rng rng = new Rng(o.seed());
+        SpeechModel[] replicas = new SpeechModel[Math.max(1, o.threads())];
+        replicas[0] = model;
+        for (int r = 1; r < replicas.length; r++) replicas[r] = model.replica();
         long start = System.nanoTime();
         double budget = o.minutes() > 0 ? o.minutes() * 60 : Double.POSITIVE_INFINITY;
         long steps = 0;
@@ -106,7 +108,7 @@ public final class SpeechTraining {
                 if (elapsed >= budget) break outer;
                 double frac = elapsed / budget;
                 double lr = o.lr() * Math.min(1, (steps + 1) / 100.0) * (frac < 0.6 ? 1 : 1 - 0.9 * (frac - 0.6) / 0.4);
-                double loss = CtcStep.run(model, batch, o.augment(), rng);
+                double loss = CtcStep.run(replicas, batch, o.augment(), o.seed() * 1_000_003L + steps);
                 Optimizer.StepReport rep = adam.update(model.net.params, model.net.grads, loss, lr, clip);
                 steps++;
                 for (Utterance u : batch) audio += u.seconds();

@@ -91,6 +91,23 @@ class SpeechModelTest {
     }
 
     @Test
+    void dataParallelStepEqualsOneStep() {
+        SpeechModel m = SpeechModel.create(config(true), 11, 2, true);
+        Init.PYTORCH.apply(m.net, new Rng(5));
+        Random r = new Random(6);
+        List<Utterance> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) batch.add(utterance(m, randomText(r), r));
+        double one = CtcStep.run(m, batch, null, new Rng(1));
+        float[] g = m.net.grads.clone();
+        SpeechModel[] replicas = {m, m.replica(), m.replica()};
+        double three = CtcStep.run(replicas, batch, null, 1);
+        assertEquals(one, three, 1e-5 * one);
+        double scale = 0;
+        for (float v : g) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < g.length; i++) assertEquals(g[i], m.net.grads[i], 1e-5 * scale, "grad " + i);
+    }
+
+    @Test
     void fileRoundTripGivesTheSameLogits(@TempDir Path dir) throws IOException {
         SpeechModel m = SpeechModel.create(config(false), 7, 2, true);
         Init.PYTORCH.apply(m.net, new Rng(3));

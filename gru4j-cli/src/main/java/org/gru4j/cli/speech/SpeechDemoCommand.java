@@ -67,7 +67,7 @@ final class SpeechDemoCommand implements Callable<Integer> {
         Path modelFile = out.resolve("model.gru4j");
         SpeechModel m = SpeechTrainCommand.train(Manifest.read(out.resolve("train.csv")), modelFile,
                 new SpeechTrainCommand.Settings(hidden, layers, true, 3, 40,
-                        new SpeechTraining.Options(trainMinutes, 1000, 16, 2e-3, 5, SpecAugment.standard(), seed), threads),
+                        new SpeechTraining.Options(trainMinutes, 1000, 16, 2e-3, 5, SpecAugment.standard(), seed, threads), threads),
                 System.out::println);
         System.out.println("model=" + modelFile);
         int real = DigitCorpus.realTest(real(), out, 40, seed);

@@ -54,14 +54,14 @@ final class SpeechTrainCommand implements Callable<Integer> {
     boolean noAugment;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed; default ${DEFAULT-VALUE}")
     long seed;
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "threads for reading the audio; default ${DEFAULT-VALUE}")
+    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "threads: data-parallel replicas and audio reading; default ${DEFAULT-VALUE}")
     int threads;
 
     @Override
     public Integer call() throws IOException {
         if (!tokens.equals("chars")) throw new IllegalArgumentException("--tokens: only 'chars' is implemented, got '" + tokens + "'");
         SpeechModel m = train(Manifest.read(manifest), model, new Settings(hidden, layers, bidirectional, stack, mels,
-                new SpeechTraining.Options(minutes, epochs, batch, lr, clip, noAugment ? null : SpecAugment.standard(), seed),
+                new SpeechTraining.Options(minutes, epochs, batch, lr, clip, noAugment ? null : SpecAugment.standard(), seed, threads),
                 threads), System.out::println);
         System.out.println("model=" + model);
         return 0;
