@@ -120,37 +120,50 @@ public final class DigitCorpus {
                     + "and for more voices flite, festival festvox-kallpc16k and sox");
         }
         Path wavDir = dir.resolve("wav");
+        List<Item> items;
         Files.createDirectories(wavDir);
         boolean sox = onPath("sox");
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        List<Future<Item>> futures = new ArrayList<>();
         int total = trainCount + testCount;
+        // plan every utterance first (speaker, words, speed), so that festival's can be spoken by one process
+        List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < total; i++) {
-            final int index = i;
-            final boolean isTest = i >= trainCount;
-            futures.add(pool.submit(() -> {
-                Random r = new Random(seed * 1_000_003L + index);
-                // espeak-ng's many speakers would drown flite's and festival's: pick the engine first, then a voice
-                List<Speaker> pool2 = isTest ? test : train;
-                Speaker s = pickSpeaker(pool2, r);
-                String text = digits(r);
-                Path out = wavDir.resolve(String.format(Locale.ROOT, "%s-%05d.wav", isTest ? "test" : "train", index));
-                double seconds = synthesize(s, text, out, r, sox);
-                return new Item(out, text, s, isTest, seconds);
-            }));
+            boolean isTest = i >= trainCount;
+            Random r = new Random(seed * 1_000_003L + i);
+            Speaker s = pickSpeaker(isTest ? test : train, r);
+            String text = digits(r);
+            double rate = 0.8 + 0.5 * r.nextDouble();
+            Path out = wavDir.resolve(String.format(Locale.ROOT, "%s-%05d.wav", isTest ? "test" : "train", i));
+            plans.add(new Plan(s, text, rate, r, out, isTest));
         }
-        pool.shutdown();
-        List<Item> items = new ArrayList<>();
-        int done = 0;
+        List<Plan> festival = plans.stream().filter(p -> p.speaker().engine().equals("festival")).toList();
+        Path festivalDir = festival.isEmpty() ? null : Files.createTempDirectory("gru4j-festival");
         try {
-            for (Future<Item> f : futures) {
-                items.add(f.get());
-                if (++done % 200 == 0) log.accept("corpus: " + done + "/" + total + " utterances");
+            if (!festival.isEmpty()) {
+                log.accept("corpus: festival speaks " + festival.size() + " utterances in one process");
+                try {
+                    festivalBatch(festival, festivalDir);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("corpus: interrupted");
+                }
             }
-        } catch (Exception e) {
-            pool.shutdownNow();
-            Throwable c = e.getCause() != null ? e.getCause() : e;
-            throw new IOException("corpus: " + c.getMessage(), c);
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+            List<Future<Item>> futures = new ArrayList<>();
+            for (Plan p : plans) {
+                futures.add(pool.submit(() -> {
+                    Path raw = p.speaker().engine().equals("festival") ? festivalDir.resolve(p.out().getFileName()) : null;
+                    double seconds = synthesize(p, raw, sox);
+                    return new Item(p.out(), p.text(), p.speaker(), p.test(), seconds);
+                }));
+            }
+            items = collect(pool, futures, total, log);
+        } finally {
+            if (festivalDir != null) {
+                try (var fs = Files.list(festivalDir)) {
+                    for (Path f : fs.toList()) Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(festivalDir);
+            }
         }
         List<String[]> trainRows = new ArrayList<>(), testRows = new ArrayList<>();
         for (Item it : items) {
@@ -161,24 +174,74 @@ public final class DigitCorpus {
         return items;
     }
 
+    /**
+     * Picks the engine first (espeak-ng 55%, flite 35%, festival 10%: festival is slow and has one voice; weights of
+     * missing engines are shared by the rest), then one of its voices, so that espeak-ng's many voices do not drown
+     * the others.
+     */
+    /** One planned utterance; r continues the utterance's own random stream (room, gain, noise). */
+    record Plan(Speaker speaker, String text, double rate, Random r, Path out, boolean test) {}
+
+    private static List<Item> collect(ExecutorService pool, List<Future<Item>> futures, int total,
+                                      Consumer<String> log) throws IOException {
+        pool.shutdown();
+        List<Item> items = new ArrayList<>();
+        int done = 0;
+        try {
+            for (Future<Item> f : futures) {
+                items.add(f.get());
+                if (++done % 500 == 0) log.accept("corpus: " + done + "/" + total + " utterances");
+            }
+        } catch (Exception e) {
+            pool.shutdownNow();
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("corpus: " + c.getMessage(), c);
+        }
+        return items;
+    }
+
+    /** Festival starts slowly (~0.5 s): one process speaks all its utterances, from a generated Scheme script. */
+    private static void festivalBatch(List<Plan> plans, Path dir) throws IOException, InterruptedException {
+        StringBuilder scm = new StringBuilder("(voice_kal_diphone)\n");
+        for (Plan p : plans) {
+            scm.append(String.format(Locale.ROOT, "(Parameter.set 'Duration_Stretch %.3f)%n", 1 / p.rate()));
+            scm.append("(utt.save.wave (utt.synth (Utterance Text \"").append(p.text()).append("\")) \"")
+                    .append(dir.resolve(p.out().getFileName()).toString().replace("\\", "/")).append("\" 'riff)\n");
+        }
+        Path script = dir.resolve("batch.scm");
+        Files.writeString(script, scm.toString(), StandardCharsets.UTF_8);
+        run(List.of("festival", "-b", script.toString()));
+        Files.deleteIfExists(script);
+    }
+
     static Speaker pickSpeaker(List<Speaker> speakers, Random r) {
-        List<String> engines = speakers.stream().map(Speaker::engine).distinct().toList();
-        // espeak-ng half the time (most voices), the other engines share the rest
-        String engine = engines.size() == 1 || (engines.contains("espeak-ng") && r.nextDouble() < 0.5) ? "espeak-ng"
-                : engines.get(r.nextInt(engines.size()));
-        if (!engines.contains(engine)) engine = engines.get(0);
-        final String e = engine;
+        String[] engines = {"espeak-ng", "flite", "festival"};
+        double[] weight = {0.55, 0.35, 0.10};
+        double total = 0;
+        for (int i = 0; i < engines.length; i++) {
+            final String e = engines[i];
+            if (speakers.stream().noneMatch(s -> s.engine().equals(e))) weight[i] = 0;
+            total += weight[i];
+        }
+        double u = r.nextDouble() * total;
+        int pick = 0;
+        while (pick < engines.length - 1 && (u -= weight[pick]) >= 0) pick++;
+        while (weight[pick] == 0) pick = (pick + 1) % engines.length;
+        final String e = engines[pick];
         List<Speaker> of = speakers.stream().filter(s -> s.engine().equals(e)).toList();
         return of.get(r.nextInt(of.size()));
     }
 
-    /** Speaks text as speaker s into out (16 kHz PCM16, varied); returns the duration in seconds. */
-    static double synthesize(Speaker s, String text, Path out, Random r, boolean sox) throws IOException,
-            InterruptedException {
-        Path raw = Files.createTempFile("gru4j-tts", ".wav");
+    /** Speaks plan p (festival's already spoken into {@code spoken}) into p.out (16 kHz PCM16, varied); returns seconds. */
+    static double synthesize(Plan p, Path spoken, boolean sox) throws IOException, InterruptedException {
+        Speaker s = p.speaker();
+        String text = p.text();
+        Random r = p.r();
+        Path out = p.out();
+        double rate = p.rate();
+        Path raw = spoken != null ? spoken : Files.createTempFile("gru4j-tts", ".wav");
         Path room = null;
         try {
-            double rate = 0.8 + 0.5 * r.nextDouble(); // speed factor
             switch (s.engine()) {
                 case "espeak-ng" -> run(List.of("espeak-ng", "-v", s.voice(), "-s", Integer.toString((int) (165 * rate)),
                         "-p", Integer.toString(20 + r.nextInt(61)), "-w", raw.toString(), text));
@@ -187,15 +250,7 @@ public final class DigitCorpus {
                         String.format(Locale.ROOT, "int_f0_target_mean=%d", 80 + r.nextInt(120)), "-t", text, "-o",
                         raw.toString()));
                 case "festival" -> {
-                    Path txt = Files.createTempFile("gru4j-tts", ".txt");
-                    try {
-                        Files.writeString(txt, text + "\n", StandardCharsets.UTF_8);
-                        run(List.of("text2wave", "-eval", String.format(Locale.ROOT,
-                                "(begin (voice_kal_diphone) (Parameter.set 'Duration_Stretch %.3f))", 1 / rate),
-                                txt.toString(), "-o", raw.toString()));
-                    } finally {
-                        Files.deleteIfExists(txt);
-                    }
+                    if (!Files.exists(raw)) throw new IOException("festival did not write " + raw);
                 }
                 default -> throw new IOException("unknown engine " + s.engine());
             }
