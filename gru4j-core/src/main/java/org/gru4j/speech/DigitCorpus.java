@@ -112,29 +112,13 @@ public final class DigitCorpus {
      */
     public static List<Item> build(Path dir, int trainCount, int testCount, long seed, int threads, Consumer<String> log)
             throws IOException {
-        List<Speaker> all = speakers();
-        List<Speaker> train = all.stream().filter(s -> !s.test()).toList();
-        List<Speaker> test = all.stream().filter(Speaker::test).toList();
-        if (train.isEmpty() || test.isEmpty()) {
-            throw new IOException("no speech synthesiser found: install espeak-ng (apt-get install espeak-ng), "
-                    + "and for more voices flite, festival festvox-kallpc16k and sox");
-        }
         Path wavDir = dir.resolve("wav");
         List<Item> items;
         Files.createDirectories(wavDir);
         boolean sox = onPath("sox");
         int total = trainCount + testCount;
         // plan every utterance first (speaker, words, speed), so that festival's can be spoken by one process
-        List<Plan> plans = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            boolean isTest = i >= trainCount;
-            Random r = new Random(seed * 1_000_003L + i);
-            Speaker s = pickSpeaker(isTest ? test : train, r);
-            String text = digits(r);
-            double rate = 0.8 + 0.5 * r.nextDouble();
-            Path out = wavDir.resolve(String.format(Locale.ROOT, "%s-%05d.wav", isTest ? "test" : "train", i));
-            plans.add(new Plan(s, text, rate, r, out, isTest));
-        }
+        List<Plan> plans = plan(trainCount, testCount, seed, wavDir);
         List<Plan> festival = plans.stream().filter(p -> p.speaker().engine().equals("festival")).toList();
         Path festivalDir = festival.isEmpty() ? null : Files.createTempDirectory("gru4j-festival");
         try {
@@ -179,6 +163,29 @@ public final class DigitCorpus {
      * missing engines are shared by the rest), then one of its voices, so that espeak-ng's many voices do not drown
      * the others.
      */
+    /** Speaker, words and speed of every utterance; utterance i's draws depend on (seed, i) alone. */
+    static List<Plan> plan(int trainCount, int testCount, long seed, Path wavDir) throws IOException {
+        List<Speaker> all = speakers();
+        List<Speaker> train = all.stream().filter(s -> !s.test()).toList();
+        List<Speaker> test = all.stream().filter(Speaker::test).toList();
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new IOException("no speech synthesiser found: install espeak-ng (apt-get install espeak-ng), "
+                    + "and for more voices flite, festival festvox-kallpc16k and sox");
+        }
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < trainCount + testCount; i++) {
+            boolean isTest = i >= trainCount;
+            // java.util.Random's first draws from neighbouring seeds are nearly equal: mix the seed first
+            Random r = new Random(new java.util.SplittableRandom(seed * 1_000_003L + i).nextLong());
+            Speaker s = pickSpeaker(isTest ? test : train, r);
+            String text = digits(r);
+            double rate = 0.8 + 0.5 * r.nextDouble();
+            Path out = wavDir.resolve(String.format(Locale.ROOT, "%s-%05d.wav", isTest ? "test" : "train", i));
+            plans.add(new Plan(s, text, rate, r, out, isTest));
+        }
+        return plans;
+    }
+
     /** One planned utterance; r continues the utterance's own random stream (room, gain, noise). */
     record Plan(Speaker speaker, String text, double rate, Random r, Path out, boolean test) {}
 

@@ -81,6 +81,20 @@ class DigitCorpusTest {
     }
 
     @Test
+    void plannedUtterancesAreVaried() throws IOException {
+        // neighbouring utterances must not share their draws (java.util.Random seeded with i, i+1, … would)
+        Assumptions.assumeTrue(DigitCorpus.onPath("espeak-ng") && DigitCorpus.onPath("flite"), "espeak-ng/flite not installed");
+        List<DigitCorpus.Plan> plans = DigitCorpus.plan(400, 0, 1, Path.of("unused"));
+        Set<String> engines = new HashSet<>(), first = new HashSet<>();
+        for (DigitCorpus.Plan p : plans) {
+            engines.add(p.speaker().engine());
+            first.add(p.text().split(" ")[0]);
+        }
+        assertTrue(engines.size() >= 2, engines.toString());
+        assertEquals(DigitCorpus.WORDS.size(), first.size(), first.toString());
+    }
+
+    @Test
     void buildsASmallCorpusWhenEspeakIsInstalled(@TempDir Path dir) throws IOException {
         Assumptions.assumeTrue(DigitCorpus.onPath("espeak-ng"), "espeak-ng not installed");
         List<DigitCorpus.Item> items = DigitCorpus.build(dir, 6, 3, 7, 2, s -> {});
@@ -90,6 +104,7 @@ class DigitCorpusTest {
         assertEquals(3, test.entries().size());
         for (DigitCorpus.Item it : items) {
             Wav.Audio a = Wav.read(it.wav());
+            assertTrue(it.text().split(" ").length <= 7);
             assertEquals(16000, a.sampleRate());
             assertTrue(a.seconds() > 0.3, it.wav() + " " + a.seconds());
             assertEquals(it.test(), it.speaker().test());

@@ -70,22 +70,23 @@ final class SpeechDemoCommand implements Callable<Integer> {
                         new SpeechTraining.Options(trainMinutes, 1000, 16, 2e-3, 5, SpecAugment.standard(), seed, threads), threads),
                 System.out::println);
         System.out.println("model=" + modelFile);
-        int real = DigitCorpus.realTest(real(), out, 40, seed);
-        if (real > 0) {
-            ErrorRate r = SpeechEvalCommand.evaluate(m, Manifest.read(out.resolve("real.csv")), 1, null, threads, false);
-            System.out.printf(Locale.ROOT, "real recordings (%s, %d utterances, never heard in training): wer=%.4f cer=%.4f%n",
-                    real(), real, r.wer(), r.cer());
+        Files.write(out.resolve("words.txt"), DigitCorpus.WORDS);
+        int realCount = DigitCorpus.realTest(real, out, 40, seed);
+        if (realCount > 0) {
+            Manifest rm = Manifest.read(out.resolve("real.csv"));
+            ErrorRate r = SpeechEvalCommand.evaluate(m, rm, 1, null, threads, false);
+            ErrorRate rw = SpeechEvalCommand.evaluate(m, rm, 8, DigitCorpus.WORDS, threads, false);
+            System.out.printf(Locale.ROOT, "real recordings (%s, %d utterances, a speaker never heard in training): greedy wer=%.4f cer=%.4f;"
+                    + " beam 8 + digit word list wer=%.4f cer=%.4f%n", real, realCount, r.wer(), r.cer(), rw.wer(), rw.cer());
         } else {
             System.out.println("no real recordings found in " + real + " (see data/speech-digits/SOURCE.md)");
         }
-        ErrorRate er = SpeechEvalCommand.evaluate(m, Manifest.read(out.resolve("test.csv")), 1, null, threads, false);
-        System.out.printf(Locale.ROOT, "held-out synthetic voices: wer=%.4f cer=%.4f (total %.1f min)%n", er.wer(), er.cer(),
-                (System.nanoTime() - t0) / 60e9);
+        Manifest tm = Manifest.read(out.resolve("test.csv"));
+        ErrorRate er = SpeechEvalCommand.evaluate(m, tm, 1, null, threads, false);
+        ErrorRate ew = SpeechEvalCommand.evaluate(m, tm, 8, DigitCorpus.WORDS, threads, false);
+        System.out.printf(Locale.ROOT, "held-out synthetic voices: greedy wer=%.4f cer=%.4f; beam 8 + digit word list wer=%.4f cer=%.4f (total %.1f min)%n",
+                er.wer(), er.cer(), ew.wer(), ew.cer(), (System.nanoTime() - t0) / 60e9);
         System.out.printf(Locale.ROOT, "wer=%.4f%n", er.wer());
         return 0;
-    }
-
-    private Path real() {
-        return real;
     }
 }
