@@ -17,8 +17,8 @@ public final class Parallel {
 
     private static volatile int threads = initialThreads();
     private static ExecutorService pool;
-    /** Set while a thread runs a part: work inside a part does not split again. */
-    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** Set while a thread runs a part (of {@link #run} or of a {@link Crew} step): work inside a part does not split again. */
+    static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private static int initialThreads() {
         int cores = Runtime.getRuntime().availableProcessors();

@@ -1,7 +1,9 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Crew;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
+import org.gru4j.kernel.StepGemm;
 
 /**
  * The GRU over one direction of one layer: forward through the steps and backward through time.
@@ -15,143 +17,150 @@ import org.gru4j.kernel.Gemm;
  * h' = (1 − z) ⊙ n + z ⊙ h                          z keeps the state (PyTorch, ONNX, Keras)
  * h' = (1 − z) ⊙ h + z ⊙ n                          z takes the candidate (the seed's form)
  * </pre>
- * Shapes: gx (T,B,3H) already holds W x + b_i for every step; h (B,H) enters as h0 and leaves as h_n;
+ * Shapes: x (T,B,I); h (B,H) enters as h0 and leaves as h_n;
  * y rows (t·B + b) with leading dimension ldy, this direction's H columns starting at yOff.
  * Steps past a sequence's length leave its state unchanged and write zero output.
  */
 final class Gru {
     private Gru() {}
 
-    static void forward(Trace tr, float[] p, Weights w, boolean resetAfter, boolean zKeepsState,
-                        int[] lengths, boolean reverse, float[] y, int yOff, int ldy) {
-        final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g3 = 3 * hid;
-        final float[] h = tr.h, gh = tr.gh, gx = tr.gx, gates = tr.gates, aux = tr.aux;
-        for (int s = 0; s < steps; s++) {
-            final int t = reverse ? steps - 1 - s : s;
-            final int rowT = t * batch;
-            System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
-            if (resetAfter) {
-                // gh = h·U_ᵀ + b_h for all three gates in one product
-                setBias(gh, batch, g3, 0, g3, p, w.bhh());
-                Recurrent.timesWhh(tr, batch, h, gh);
-            } else {
-                // gh[:, r,z] = h·U_rzᵀ + b_hrz; the candidate's product waits for r ⊙ h
-                setBias(gh, batch, 2 * hid, 0, g3, p, w.bhh());
-                Gemm.mm(batch, 2 * hid, hid, h, 0, hid, 1, tr.whhT, 0, g3, gh, 0, g3, true);
-            }
+    /**
+     * Forward through the steps. x is the layer's input (T,B,·) with leading dimension ldx; sc.h enters as h0 and
+     * leaves as h_n. Reset-after: each step is shared by {@link Packed#parts} threads, each owning all three gates of
+     * a range of units (one barrier per step); reset-before needs all of r ⊙ h before its second product and runs
+     * on one thread.
+     */
+    static void forward(Trace tr, Scratch sc, Packed pk, boolean resetAfter, boolean zKeepsState,
+                        int[] lengths, boolean reverse, float[] x, int ldx, float[] y, int yOff, int ldy) {
+        final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
+        if (steps == 0) return;
+        // the running state lives in hprev: slot t holds the state step t starts from; the last step writes sc.h
+        System.arraycopy(sc.h, 0, tr.hprev, (reverse ? steps - 1 : 0) * batch * hid, batch * hid);
+        if (!resetAfter) {
+            resetBefore(tr, sc, pk, zKeepsState, lengths, reverse, x, ldx, y, yOff, ldy);
+            return;
+        }
+        final StepGemm ih = pk.ih, hh = pk.hh;
+        final int panels = hh.panels, hp = hh.padded, ldc = hh.ldc, g3 = 3 * hid;
+        final float[] hs = tr.hprev, gx = sc.gx, gh = sc.gh, gates = tr.gates, aux = tr.aux;
+        final int parts = pk.parts(batch);
+        Crew.run(parts, steps, (part, s) -> {
+            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
+            final int p0 = panels * part / parts, p1 = panels * (part + 1) / parts, j0 = hh.unit(p0), n = hh.unit(p1) - j0;
+            final boolean last = s == steps - 1;
+            final float[] hOut = last ? sc.h : hs;
+            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
+            // gx = x·W_ihᵀ + b_ih, gh = h·W_hhᵀ + b_hh for this thread's units, then the gates from L2
+            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
             for (int b = 0; b < batch; b++) {
-                final int gxo = (rowT + b) * g3, gho = b * g3, ho = b * hid, ao = (rowT + b) * hid;
-                // r, z = σ(gx + gh) over the r and z blocks at once (they are adjacent)
-                Elementwise.sigmoidOfSum(2 * hid, gx, gxo, gh, gho, gates, gxo);
-                if (resetAfter) {
-                    // hl = U_n h + b_hn, kept for backward; n = tanh(gx_n + r ⊙ hl)
-                    System.arraycopy(gh, gho + 2 * hid, aux, ao, hid);
-                    Elementwise.tanh(hid, gx, gxo + 2 * hid, null, 0, gates, gxo, gh, gho + 2 * hid, gates, gxo + 2 * hid);
-                    final boolean active = lengths == null || t < lengths[b];
-                    update(hid, zKeepsState, active, gates, gxo, h, ho, y, (rowT + b) * ldy + yOff);
-                } else {
-                    for (int j = 0; j < hid; j++) aux[ao + j] = gates[gxo + j] * h[ho + j];   // r ⊙ h
-                }
+                final int c = b * ldc + j0, go = (rowT + b) * g3 + j0, ao = (rowT + b) * hid + j0;
+                Elementwise.sigmoidOfSum(n, gx, c, gh, c, gates, go);                          // r
+                Elementwise.sigmoidOfSum(n, gx, c + hp, gh, c + hp, gates, go + hid);          // z
+                System.arraycopy(gh, c + 2 * hp, aux, ao, n);                                  // hl = U_n h + b_hn
+                Elementwise.tanh(n, gx, c + 2 * hp, null, 0, gates, go, gh, c + 2 * hp, gates, go + 2 * hid);  // n
+                final boolean active = lengths == null || t < lengths[b];
+                update(n, zKeepsState, active, gates, go, hs, hIn + b * hid + j0, hOut, hNext + b * hid + j0,
+                        y, (rowT + b) * ldy + yOff + j0, hid);
             }
-            if (!resetAfter) {
-                // gh[:, n] = (r ⊙ h)·U_nᵀ + b_hn ;  n = tanh(gx_n + gh_n)
-                setBias(gh, batch, hid, 2 * hid, g3, p, w.bhh() < 0 ? -1 : w.bhh() + 2 * hid);
-                Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, tr.whhT, 2 * hid, g3, gh, 2 * hid, g3, true);
-                for (int b = 0; b < batch; b++) {
-                    final int gxo = (rowT + b) * g3;
-                    Elementwise.tanh(hid, gx, gxo + 2 * hid, gh, b * g3 + 2 * hid, null, 0, null, 0, gates, gxo + 2 * hid);
-                    final boolean active = lengths == null || t < lengths[b];
-                    update(hid, zKeepsState, active, gates, gxo, h, b * hid, y, (rowT + b) * ldy + yOff);
-                }
+        });
+    }
+
+    /** Reset-before: n = tanh(W_n x + b_in + U_n (r ⊙ h) + b_hn), on one thread (the products still packed). */
+    private static void resetBefore(Trace tr, Scratch sc, Packed pk, boolean zKeepsState, int[] lengths, boolean reverse,
+                                    float[] x, int ldx, float[] y, int yOff, int ldy) {
+        final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g3 = 3 * hid;
+        final StepGemm ih = pk.ih, hh = pk.hh;
+        final int hp = hh.padded, ldc = hh.ldc;
+        final float[] hs = tr.hprev, gx = sc.gx, gh = sc.gh, gates = tr.gates, aux = tr.aux;
+        for (int s = 0; s < steps; s++) {
+            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
+            final boolean last = s == steps - 1;
+            final float[] hOut = last ? sc.h : hs;
+            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
+            // gh[:, r,z] = h·U_rzᵀ + b_hrz (the product also fills the n block, replaced below)
+            ih.times(0, batch, 0, hh.panels, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, 0, hh.panels, hs, hIn, hid, gh, 0);
+            for (int b = 0; b < batch; b++) {
+                final int c = b * ldc, go = (rowT + b) * g3, ao = (rowT + b) * hid, ho = hIn + b * hid;
+                Elementwise.sigmoidOfSum(hid, gx, c, gh, c, gates, go);
+                Elementwise.sigmoidOfSum(hid, gx, c + hp, gh, c + hp, gates, go + hid);
+                for (int j = 0; j < hid; j++) aux[ao + j] = gates[go + j] * hs[ho + j];   // r ⊙ h
+                // gh[:, n] = b_hn, the start of the product below
+                System.arraycopy(hh.bias, 2 * hp, gh, c + 2 * hp, hid);
+            }
+            // gh[:, n] += (r ⊙ h)·U_nᵀ ;  n = tanh(gx_n + gh_n)
+            Gemm.mm(batch, hid, hid, aux, rowT * hid, hid, 1, pk.wnT, 0, hid, gh, 2 * hp, ldc, true);
+            for (int b = 0; b < batch; b++) {
+                final int c = b * ldc, go = (rowT + b) * g3;
+                Elementwise.tanh(hid, gx, c + 2 * hp, gh, c + 2 * hp, null, 0, null, 0, gates, go + 2 * hid);
+                final boolean active = lengths == null || t < lengths[b];
+                update(hid, zKeepsState, active, gates, go, hs, hIn + b * hid, hOut, hNext + b * hid,
+                        y, (rowT + b) * ldy + yOff, hid);
             }
         }
     }
 
     /**
-     * h' = n + z ⊙ (h − n) when z keeps the state, h + z ⊙ (n − h) otherwise, for one batch row (z and n read from
-     * the gates row at gxo); an inactive row keeps h and outputs 0.
+     * h' = n + z ⊙ (h − n) when z keeps the state, h + z ⊙ (n − h) otherwise, for n units of one batch row: z and n
+     * read from the gates row at go + H and go + 2H, h from hIn[hi …], h' into hOut[ho …] and y[yo …]; an inactive
+     * row carries h over and outputs 0.
      */
-    private static void update(int hid, boolean zKeepsState, boolean active, float[] gates, int gxo, float[] h, int ho,
-                               float[] y, int yo) {
+    private static void update(int n, boolean zKeepsState, boolean active, float[] gates, int go, float[] hIn, int hi,
+                               float[] hOut, int ho, float[] y, int yo, int hid) {
         if (!active) {
-            java.util.Arrays.fill(y, yo, yo + hid, 0f);
+            System.arraycopy(hIn, hi, hOut, ho, n);
+            java.util.Arrays.fill(y, yo, yo + n, 0f);
             return;
         }
-        final int zo = gxo + hid, no = gxo + 2 * hid;
+        final int zo = go + hid, no = go + 2 * hid;
         if (zKeepsState) {
-            for (int j = 0; j < hid; j++) {
-                float n = gates[no + j];
-                float hn = n + gates[zo + j] * (h[ho + j] - n);
-                h[ho + j] = hn;
+            for (int j = 0; j < n; j++) {
+                float nj = gates[no + j];
+                float hn = nj + gates[zo + j] * (hIn[hi + j] - nj);
+                hOut[ho + j] = hn;
                 y[yo + j] = hn;
             }
         } else {
-            for (int j = 0; j < hid; j++) {
-                float hp = h[ho + j];
+            for (int j = 0; j < n; j++) {
+                float hp = hIn[hi + j];
                 float hn = hp + gates[zo + j] * (gates[no + j] - hp);
-                h[ho + j] = hn;
+                hOut[ho + j] = hn;
                 y[yo + j] = hn;
             }
         }
     }
 
     /**
-     * Backward through time. dy: the gradient of this direction's outputs (same layout as y); tr.dh enters as
-     * dL/dh_n and leaves as dL/dh0. Leaves dL/d(gx) in tr.gx (gx itself is not needed any more) and adds the
+     * Backward through time. dy: the gradient of this direction's outputs (same layout as y); sc.dh enters as
+     * dL/dh_n and leaves as dL/dh0. Leaves dL/d(W_ih x + b_ih) in tr.dgx and adds the
      * recurrent weight and bias gradients into {@code grad} at the offsets of w.
      */
-    static void backward(Trace tr, float[] p, float[] grad, Weights w, boolean resetAfter, boolean zKeepsState,
+    static void backward(Trace tr, Scratch sc, float[] p, float[] grad, Weights w, boolean resetAfter, boolean zKeepsState,
                          int[] lengths, boolean reverse, float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g3 = 3 * hid;
-        final float[] dh = tr.dh, carry = tr.tmp, drh = tr.c, dgx = tr.gx, dgh = tr.dgh, gates = tr.gates;
-        for (int s = steps - 1; s >= 0; s--) {
-            final int t = reverse ? steps - 1 - s : s;
-            final int rowT = t * batch;
-            for (int b = 0; b < batch; b++) {
-                final boolean active = lengths == null || t < lengths[b];
-                final int go = (rowT + b) * g3, ho = b * hid, yo = (rowT + b) * ldy + yOff, hpo = (rowT + b) * hid;
-                if (!active) {
-                    java.util.Arrays.fill(dgx, go, go + g3, 0f);
-                    java.util.Arrays.fill(dgh, go, go + g3, 0f);
-                    System.arraycopy(dh, ho, carry, ho, hid);            // the state passed through unchanged
-                    continue;
+        final float[] dh = sc.dh, carry = sc.tmp, drh = sc.tmp2, dgx = tr.dgx, dgh = tr.dgh, gates = tr.gates;
+        if (resetAfter) {
+            // shared unit by unit: phase q finishes step q − 1 (dh of this thread's units = direct + dGh·U[:, units],
+            // which reads every unit's dGh: hence the barrier before it) and starts step q (this thread's units only)
+            final int parts = Packed.backwardParts(batch, g3, hid);
+            Crew.run(parts, steps + 1, (part, q) -> {
+                final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
+                if (q > 0) {
+                    final int s = steps - q, t = reverse ? steps - 1 - s : s;
+                    for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                    Gemm.mm(batch, j1 - j0, g3, dgh, t * batch * g3, g3, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
                 }
-                for (int j = 0; j < hid; j++) {
-                    float r = gates[go + j], z = gates[go + hid + j], n = gates[go + 2 * hid + j];
-                    float hp = tr.hprev[hpo + j];
-                    float g = dh[ho + j] + dy[yo + j];                   // dL/dh'
-                    float dn, dz, direct;
-                    if (zKeepsState) {                                    // h' = n + z (h − n)
-                        dn = g * (1 - z);
-                        dz = g * (hp - n);
-                        direct = g * z;
-                    } else {                                              // h' = h + z (n − h)
-                        dn = g * z;
-                        dz = g * (n - hp);
-                        direct = g * (1 - z);
-                    }
-                    float dan = dn * (1 - n * n);                         // through tanh
-                    float daz = dz * z * (1 - z);                         // through σ
-                    dgx[go + hid + j] = daz;
-                    dgh[go + hid + j] = daz;
-                    dgx[go + 2 * hid + j] = dan;
-                    carry[ho + j] = direct;
-                    if (resetAfter) {                                     // n = tanh(a_x + r ⊙ hl)
-                        float hl = tr.aux[hpo + j];
-                        float dar = dan * hl * r * (1 - r);
-                        dgx[go + j] = dar;
-                        dgh[go + j] = dar;
-                        dgh[go + 2 * hid + j] = dan * r;
-                    } else {
-                        dgh[go + 2 * hid + j] = dan;                      // r handled after d(r ⊙ h) is known
-                    }
+                if (q < steps) {
+                    final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
+                    stepGrads(tr, sc, true, zKeepsState, lengths, t, j0, j1, dy, yOff, ldy);
                 }
-            }
-            if (resetAfter) {
-                // dh = direct + dGh·U   (all three gate blocks)
-                System.arraycopy(carry, 0, dh, 0, batch * hid);
-                Gemm.mm(batch, hid, g3, dgh, rowT * g3, g3, 1, p, w.whh(), hid, dh, 0, hid, true);
-            } else {
+            });
+        } else {
+            for (int s = steps - 1; s >= 0; s--) {
+                final int t = reverse ? steps - 1 - s : s;
+                final int rowT = t * batch;
+                stepGrads(tr, sc, false, zKeepsState, lengths, t, 0, hid, dy, yOff, ldy);
                 // d(r ⊙ h) = dGh_n·U_n ;  dr = d(r ⊙ h) ⊙ h ;  dh gets d(r ⊙ h) ⊙ r
                 Gemm.mm(batch, hid, hid, dgh, rowT * g3 + 2 * hid, g3, 1, p, w.whh() + 2 * hid * hid, hid, drh, 0, hid, false);
                 for (int b = 0; b < batch; b++) {
@@ -181,12 +190,55 @@ final class Gru {
         if (w.hasBias()) Gemm.addColumnSums(rows, g3, dgh, 0, g3, grad, w.bhh());
     }
 
-    /** rows of m[.., cols at colOff] = bias[0..cols), or 0 without bias: the start of a product that adds to it. */
-    static void setBias(float[] m, int rows, int cols, int colOff, int ld, float[] p, int biasOff) {
-        for (int i = 0; i < rows; i++) {
-            int o = i * ld + colOff;
-            if (biasOff < 0) java.util.Arrays.fill(m, o, o + cols, 0f);
-            else System.arraycopy(p, biasOff, m, o, cols);
+    /**
+     * The gradients of step t through the gates, for units [j0, j1) of every row: dGx and dGh into the trace, the
+     * part of dL/dh that bypasses the product into sc.tmp (reset-before: dr waits for d(r ⊙ h)).
+     */
+    private static void stepGrads(Trace tr, Scratch sc, boolean resetAfter, boolean zKeepsState, int[] lengths, int t,
+                                  int j0, int j1, float[] dy, int yOff, int ldy) {
+        final int batch = tr.batch, hid = tr.hidden, g3 = 3 * hid, rowT = t * batch;
+        final float[] dh = sc.dh, carry = sc.tmp, dgx = tr.dgx, dgh = tr.dgh, gates = tr.gates;
+        for (int b = 0; b < batch; b++) {
+            final boolean active = lengths == null || t < lengths[b];
+            final int go = (rowT + b) * g3, ho = b * hid, yo = (rowT + b) * ldy + yOff, hpo = (rowT + b) * hid;
+            if (!active) {
+                for (int g = 0; g < 3; g++) {
+                    java.util.Arrays.fill(dgx, go + g * hid + j0, go + g * hid + j1, 0f);
+                    java.util.Arrays.fill(dgh, go + g * hid + j0, go + g * hid + j1, 0f);
+                }
+                System.arraycopy(dh, ho + j0, carry, ho + j0, j1 - j0);   // the state passed through unchanged
+                continue;
+            }
+            for (int j = j0; j < j1; j++) {
+                float r = gates[go + j], z = gates[go + hid + j], n = gates[go + 2 * hid + j];
+                float hp = tr.hprev[hpo + j];
+                float g = dh[ho + j] + dy[yo + j];                   // dL/dh'
+                float dn, dz, direct;
+                if (zKeepsState) {                                    // h' = n + z (h − n)
+                    dn = g * (1 - z);
+                    dz = g * (hp - n);
+                    direct = g * z;
+                } else {                                              // h' = h + z (n − h)
+                    dn = g * z;
+                    dz = g * (n - hp);
+                    direct = g * (1 - z);
+                }
+                float dan = dn * (1 - n * n);                         // through tanh
+                float daz = dz * z * (1 - z);                         // through σ
+                dgx[go + hid + j] = daz;
+                dgh[go + hid + j] = daz;
+                dgx[go + 2 * hid + j] = dan;
+                carry[ho + j] = direct;
+                if (resetAfter) {                                     // n = tanh(a_x + r ⊙ hl)
+                    float hl = tr.aux[hpo + j];
+                    float dar = dan * hl * r * (1 - r);
+                    dgx[go + j] = dar;
+                    dgh[go + j] = dar;
+                    dgh[go + 2 * hid + j] = dan * r;
+                } else {
+                    dgh[go + 2 * hid + j] = dan;                      // r handled after d(r ⊙ h) is known
+                }
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Crew;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
+import org.gru4j.kernel.StepGemm;
 
 /**
  * The LSTM over one direction of one layer, forward and backward. Gate order is PyTorch's i, f, g, o.
@@ -12,63 +14,88 @@ import org.gru4j.kernel.Gemm;
  * c' = f ⊙ c + i ⊙ g
  * h' = o ⊙ tanh(c')
  * </pre>
- * Shapes as in {@link Gru}; tr.c (B,H) enters as c0 and leaves as c_n.
+ * Shapes as in {@link Gru}; sc.c (B,H) enters as c0 and leaves as c_n.
  */
 final class Lstm {
     private Lstm() {}
 
-    static void forward(Trace tr, float[] p, Weights w, int[] lengths, boolean reverse, float[] y, int yOff, int ldy) {
+    /**
+     * Forward through the steps; x (T,B,·) with leading dimension ldx. Each step is shared by {@link Packed#parts}
+     * threads, each owning all four gates (and the cell state) of a range of units, one barrier per step.
+     */
+    static void forward(Trace tr, Scratch sc, Packed pk, int[] lengths, boolean reverse, float[] x, int ldx,
+                        float[] y, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g4 = 4 * hid;
-        final float[] h = tr.h, c = tr.c, gh = tr.gh, gx = tr.gx, gates = tr.gates;
-        for (int s = 0; s < steps; s++) {
-            final int t = reverse ? steps - 1 - s : s;
-            final int rowT = t * batch;
-            System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
-            System.arraycopy(c, 0, tr.aux, rowT * hid, batch * hid);
-            Gru.setBias(gh, batch, g4, 0, g4, p, w.bhh());
-            Recurrent.timesWhh(tr, batch, h, gh);
+        if (steps == 0) return;
+        System.arraycopy(sc.h, 0, tr.hprev, (reverse ? steps - 1 : 0) * batch * hid, batch * hid);
+        final StepGemm ih = pk.ih, hh = pk.hh;
+        final int panels = hh.panels, hp = hh.padded, ldc = hh.ldc;
+        final float[] hs = tr.hprev, c = sc.c, gx = sc.gx, gh = sc.gh, gates = tr.gates, tc = tr.aux2;
+        final int parts = pk.parts(batch);
+        Crew.run(parts, steps, (part, s) -> {
+            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
+            final int p0 = panels * part / parts, p1 = panels * (part + 1) / parts, j0 = hh.unit(p0), n = hh.unit(p1) - j0;
+            final boolean last = s == steps - 1;
+            final float[] hOut = last ? sc.h : hs;
+            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
+            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
-                final int go = (rowT + b) * g4, gho = b * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff, so = (rowT + b) * hid;
-                // i, f = σ(·) (adjacent blocks), g = tanh(·), o = σ(·)
-                Elementwise.sigmoidOfSum(2 * hid, gx, go, gh, gho, gates, go);
-                Elementwise.tanh(hid, gx, go + 2 * hid, gh, gho + 2 * hid, null, 0, null, 0, gates, go + 2 * hid);
-                Elementwise.sigmoidOfSum(hid, gx, go + 3 * hid, gh, gho + 3 * hid, gates, go + 3 * hid);
-                // c' = f ⊙ c + i ⊙ g (into aux2 for now), then aux2 = tanh(c')
-                final float[] tc = tr.aux2;
-                for (int j = 0; j < hid; j++) tc[so + j] = gates[go + hid + j] * c[ho + j] + gates[go + j] * gates[go + 2 * hid + j];
-                if (active) System.arraycopy(tc, so, c, ho, hid);
-                Elementwise.tanh(hid, tc, so, null, 0, null, 0, null, 0, tc, so);
+                final int q = b * ldc + j0, go = (rowT + b) * g4 + j0, ho = b * hid + j0, so = (rowT + b) * hid + j0;
+                final int hi = hIn + b * hid + j0, hn = hNext + b * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
+                // i, f = σ(·), g = tanh(·), o = σ(·)
+                Elementwise.sigmoidOfSum(n, gx, q, gh, q, gates, go);
+                Elementwise.sigmoidOfSum(n, gx, q + hp, gh, q + hp, gates, go + hid);
+                Elementwise.tanh(n, gx, q + 2 * hp, gh, q + 2 * hp, null, 0, null, 0, gates, go + 2 * hid);
+                Elementwise.sigmoidOfSum(n, gx, q + 3 * hp, gh, q + 3 * hp, gates, go + 3 * hid);
+                // c' = f ⊙ c + i ⊙ g (into aux2 for now; c before the step kept in aux), then aux2 = tanh(c')
+                System.arraycopy(c, ho, tr.aux, so, n);
+                for (int j = 0; j < n; j++) tc[so + j] = gates[go + hid + j] * c[ho + j] + gates[go + j] * gates[go + 2 * hid + j];
+                if (active) System.arraycopy(tc, so, c, ho, n);
+                Elementwise.tanh(n, tc, so, null, 0, null, 0, null, 0, tc, so);
                 if (active) {
-                    for (int j = 0; j < hid; j++) {
-                        float hn = gates[go + 3 * hid + j] * tc[so + j];     // h' = o ⊙ tanh(c')
-                        h[ho + j] = hn;
-                        y[yo + j] = hn;
+                    for (int j = 0; j < n; j++) {
+                        float h1 = gates[go + 3 * hid + j] * tc[so + j];     // h' = o ⊙ tanh(c')
+                        hOut[hn + j] = h1;
+                        y[yo + j] = h1;
                     }
                 } else {
-                    java.util.Arrays.fill(y, yo, yo + hid, 0f);
+                    System.arraycopy(hs, hi, hOut, hn, n);
+                    java.util.Arrays.fill(y, yo, yo + n, 0f);
                 }
             }
-        }
+        });
     }
 
-    /** Backward through time; tr.dh/tr.dc enter as dL/dh_n, dL/dc_n and leave as dL/dh0, dL/dc0. dGx is left in tr.gx. */
-    static void backward(Trace tr, float[] p, float[] grad, Weights w, int[] lengths, boolean reverse,
+    /** Backward through time; sc.dh/sc.dc enter as dL/dh_n, dL/dc_n and leave as dL/dh0, dL/dc0. dGx is left in tr.dgx. */
+    static void backward(Trace tr, Scratch sc, float[] p, float[] grad, Weights w, int[] lengths, boolean reverse,
                          float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g4 = 4 * hid;
-        final float[] dh = tr.dh, dc = tr.dc, carry = tr.tmp, dG = tr.gx, gates = tr.gates;
-        for (int s = steps - 1; s >= 0; s--) {
-            final int t = reverse ? steps - 1 - s : s;
+        final float[] dh = sc.dh, dc = sc.dc, carry = sc.tmp, dG = tr.dgx, gates = tr.gates;
+        // shared unit by unit as in Gru.backward: phase q finishes step q − 1 (dh of this thread's units) after the
+        // barrier, then works through step q's gates for its own units (and their cell state)
+        final int parts = Packed.backwardParts(batch, g4, hid);
+        Crew.run(parts, steps + 1, (part, q) -> {
+            final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
+            if (q > 0) {
+                final int s = steps - q, t = reverse ? steps - 1 - s : s;
+                // dh = dG·U (+ the unchanged gradient of sequences already finished)
+                for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                Gemm.mm(batch, j1 - j0, g4, dG, t * batch * g4, g4, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
+            }
+            if (q == steps) return;
+            final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
             final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * g4, ho = b * hid, yo = (rowT + b) * ldy + yOff, so = (rowT + b) * hid;
                 if (!active) {
-                    java.util.Arrays.fill(dG, go, go + g4, 0f);
-                    System.arraycopy(dh, ho, carry, ho, hid);
+                    for (int g = 0; g < 4; g++) java.util.Arrays.fill(dG, go + g * hid + j0, go + g * hid + j1, 0f);
+                    System.arraycopy(dh, ho + j0, carry, ho + j0, j1 - j0);
                     continue;
                 }
-                for (int j = 0; j < hid; j++) {
+                for (int j = j0; j < j1; j++) {
                     float i = gates[go + j], f = gates[go + hid + j], g = gates[go + 2 * hid + j], o = gates[go + 3 * hid + j];
                     float tc = tr.aux2[so + j], cp = tr.aux[so + j];
                     float gdh = dh[ho + j] + dy[yo + j];                 // dL/dh'
@@ -81,10 +108,7 @@ final class Lstm {
                     carry[ho + j] = 0f;
                 }
             }
-            // dh = dG·U (+ the unchanged gradient of sequences already finished)
-            System.arraycopy(carry, 0, dh, 0, batch * hid);
-            Gemm.mm(batch, hid, g4, dG, rowT * g4, g4, 1, p, w.whh(), hid, dh, 0, hid, true);
-        }
+        });
         final int rows = steps * batch;
         Gemm.mm(g4, hid, rows, dG, 0, 1, g4, tr.hprev, 0, hid, grad, w.whh(), hid, true);
         if (w.hasBias()) Gemm.addColumnSums(rows, g4, dG, 0, g4, grad, w.bhh());

@@ -21,8 +21,10 @@ import java.util.List;
  * With lengths, sequence b is valid for t &lt; lengths[b]: later outputs are zero, its final state is the state at its
  * last valid step, and the reverse direction starts at its own last valid step (as PyTorch's packed sequences).
  *
- * <p>Per layer and direction the input projection X·W_ihᵀ for all T·B rows is one product before the step loop;
- * backward's weight gradients are products over all steps after it. Not thread-safe: {@link #forward} keeps what
+ * <p>Per layer and direction the weights are packed once (again only when the parameters changed, see
+ * {@link Packed}); each step computes x_t·W_ihᵀ and h·W_hhᵀ for its rows and the gates in one pass, shared by the
+ * kernel threads unit by unit (see {@link Gru#forward}); the results do not depend on the thread count or on how a
+ * batch is split. Backward's weight gradients are products over all steps after the loop. Not thread-safe: {@link #forward} keeps what
  * {@link #backward} needs. For one stream at a time use {@link Stream}.
  */
 public final class Recurrent implements Module {
@@ -39,7 +41,9 @@ public final class Recurrent implements Module {
     private final int count;                  // parameters in the views
     private final Weights[] weights;          // [l·D + d]
     private final List<Param> paramList;     // absolute offsets into params
-    private final Trace[] traces;             // [l·D + d]
+    private final Trace[] traces;             // [l·D + d] what backward needs
+    private final Scratch[] scratch;          // [l·D + d] per-step buffers
+    private final Packed[] packed;            // [l·D + d] the weights packed for the step products
     private float[][] layerOut = new float[0][];
     private float[][] layerGrad = new float[0][];
     private float[] input;                    // x of the last forward (backward's dW_ih of layer 0 reads it)
@@ -66,6 +70,8 @@ public final class Recurrent implements Module {
         int dirs = config.directions(), gh = config.gateRows(), hid = config.hidden();
         this.weights = new Weights[config.layers() * dirs];
         this.traces = new Trace[weights.length];
+        this.scratch = new Scratch[weights.length];
+        this.packed = new Packed[weights.length];
         this.paramList = new ArrayList<>();
         long off = offset;
         for (int l = 0; l < config.layers(); l++) {
@@ -90,6 +96,8 @@ public final class Recurrent implements Module {
                 if (off > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
                 weights[l * dirs + d] = new Weights(wih, whh, bih, bhh);
                 traces[l * dirs + d] = new Trace(in, hid, gh);
+                scratch[l * dirs + d] = new Scratch();
+                packed[l * dirs + d] = new Packed(config, l);
             }
         }
         if (params == null) {
@@ -164,6 +172,10 @@ public final class Recurrent implements Module {
             }
             lengths = lengths.clone();
         }
+        Trace.check(T, B, H, cf.gateRows());
+        if ((long) T * B * D * H > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("outputs of " + T + " steps × batch " + B + " × " + D * H + " floats are more than a Java array holds: use shorter sequences or a smaller batch");
+        }
         this.input = x.data;
         this.lengths = lengths;
         this.steps = T;
@@ -185,22 +197,24 @@ public final class Recurrent implements Module {
             Parallel.Part direction = d -> {
                 final int k = layer * D + d;
                 final Trace tr = traces[k];
+                final Scratch sc = scratch[k];
+                final Packed pk = packed[k];
                 final Weights w = weights[k];
                 tr.ensure(T, B);
-                pack(tr, w, params);
-                project(tr, w, params, in, T * B);
-                if (h0 != null) System.arraycopy(h0.data, k * B * H, tr.h, 0, B * H);
-                else Arrays.fill(tr.h, 0, B * H, 0f);
-                if (c0 != null) System.arraycopy(c0.data, k * B * H, tr.c, 0, B * H);
-                else Arrays.fill(tr.c, 0, B * H, 0f);
+                sc.ensure(B, H, pk.hh.ldc);
+                pk.ensureCurrent(params, w);
+                if (h0 != null) System.arraycopy(h0.data, k * B * H, sc.h, 0, B * H);
+                else Arrays.fill(sc.h, 0, B * H, 0f);
+                if (c0 != null) System.arraycopy(c0.data, k * B * H, sc.c, 0, B * H);
+                else Arrays.fill(sc.c, 0, B * H, 0f);
                 final boolean reverse = d == 1;
                 switch (cf.cell()) {
-                    case GRU -> Gru.forward(tr, params, w, cf.resetAfter(), cf.zKeepsState(), lens, reverse, layerOut[layer], d * H, D * H);
-                    case LSTM -> Lstm.forward(tr, params, w, lens, reverse, layerOut[layer], d * H, D * H);
-                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, params, w, cf.cell() == CellKind.RNN_RELU, lens, reverse, layerOut[layer], d * H, D * H);
+                    case GRU -> Gru.forward(tr, sc, pk, cf.resetAfter(), cf.zKeepsState(), lens, reverse, in, I, layerOut[layer], d * H, D * H);
+                    case LSTM -> Lstm.forward(tr, sc, pk, lens, reverse, in, I, layerOut[layer], d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.forward(tr, sc, pk, cf.cell() == CellKind.RNN_RELU, lens, reverse, in, I, layerOut[layer], d * H, D * H);
                 }
-                System.arraycopy(tr.h, 0, hn.data, k * B * H, B * H);
-                if (cn != null) System.arraycopy(tr.c, 0, cn.data, k * B * H, B * H);
+                System.arraycopy(sc.h, 0, hn.data, k * B * H, B * H);
+                if (cn != null) System.arraycopy(sc.c, 0, cn.data, k * B * H, B * H);
             };
             if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
             else for (int d = 0; d < D; d++) direction.run(d);
@@ -245,30 +259,32 @@ public final class Recurrent implements Module {
             Parallel.Part direction = d -> {
                 final int k = layer * D + d;
                 final Trace tr = traces[k];
+                final Scratch sc = scratch[k];
                 final Weights w = weights[k];
-                if (dhn != null) System.arraycopy(dhn.data, k * B * H, tr.dh, 0, B * H);
-                else Arrays.fill(tr.dh, 0, B * H, 0f);
-                if (dcn != null) System.arraycopy(dcn.data, k * B * H, tr.dc, 0, B * H);
-                else Arrays.fill(tr.dc, 0, B * H, 0f);
+                tr.ensureBackward();
+                if (dhn != null) System.arraycopy(dhn.data, k * B * H, sc.dh, 0, B * H);
+                else Arrays.fill(sc.dh, 0, B * H, 0f);
+                if (dcn != null) System.arraycopy(dcn.data, k * B * H, sc.dc, 0, B * H);
+                else Arrays.fill(sc.dc, 0, B * H, 0f);
                 final boolean reverse = d == 1;
                 switch (cf.cell()) {
-                    case GRU -> Gru.backward(tr, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dLayerOut, d * H, D * H);
-                    case LSTM -> Lstm.backward(tr, params, grads, w, lengths, reverse, dLayerOut, d * H, D * H);
-                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dLayerOut, d * H, D * H);
+                    case GRU -> Gru.backward(tr, sc, params, grads, w, cf.resetAfter(), cf.zKeepsState(), lengths, reverse, dLayerOut, d * H, D * H);
+                    case LSTM -> Lstm.backward(tr, sc, params, grads, w, lengths, reverse, dLayerOut, d * H, D * H);
+                    case RNN_TANH, RNN_RELU -> Rnn.backward(tr, sc, params, grads, w, cf.cell() == CellKind.RNN_RELU, lengths, reverse, dLayerOut, d * H, D * H);
                 }
                 // input side, over all steps at once: dW_ih += dGxᵀ·X ; db_ih += Σ dGx
                 final int rows = T * B;
-                Gemm.mm(G, I, rows, tr.gx, 0, 1, G, in, 0, I, grads, w.wih(), I, true);
-                if (w.hasBias()) Gemm.addColumnSums(rows, G, tr.gx, 0, G, grads, w.bih());
-                System.arraycopy(tr.dh, 0, dh0.data, k * B * H, B * H);
-                if (dc0 != null) System.arraycopy(tr.dc, 0, dc0.data, k * B * H, B * H);
+                Gemm.mm(G, I, rows, tr.dgx, 0, 1, G, in, 0, I, grads, w.wih(), I, true);
+                if (w.hasBias()) Gemm.addColumnSums(rows, G, tr.dgx, 0, G, grads, w.bih());
+                System.arraycopy(sc.dh, 0, dh0.data, k * B * H, B * H);
+                if (dc0 != null) System.arraycopy(sc.dc, 0, dc0.data, k * B * H, B * H);
             };
             if (D == 2 && Parallel.available() >= 2) Parallel.run(2, direction);
             else for (int d = 0; d < D; d++) direction.run(d);
             // dX += dGx·W_ih, both directions into the same dX: one after the other
             for (int d = 0; d < D && wantDIn; d++) {
                 final Trace tr = traces[l * D + d];
-                Gemm.mm(T * B, I, G, tr.gx, 0, G, 1, params, weights[l * D + d].wih(), I, dIn, 0, I, true);
+                Gemm.mm(T * B, I, G, tr.dgx, 0, G, 1, params, weights[l * D + d].wih(), I, dIn, 0, I, true);
             }
             dOut = dIn;
         }
@@ -284,31 +300,6 @@ public final class Recurrent implements Module {
             throw new IllegalArgumentException(name + " has shape " + s.shapeString() + ", expected " + Arrays.toString(want)
                     + " (layers·directions, batch, hidden)");
         }
-    }
-
-    /** Packs W_ihᵀ (I, G·H) and W_hhᵀ (H, G·H) so the forward products read B along its rows. */
-    static void pack(Trace tr, Weights w, float[] params) {
-        Gemm.transpose(tr.gateRows, tr.input, params, w.wih(), tr.input, tr.wihT, 0);
-        Gemm.transpose(tr.gateRows, tr.hidden, params, w.whh(), tr.hidden, tr.whhT, 0);
-        if (tr.wihPanels != null) {
-            Gemm.packPanels(tr.input, tr.gateRows, tr.wihT, 0, tr.gateRows, tr.wihPanels);
-            Gemm.packPanels(tr.hidden, tr.gateRows, tr.whhT, 0, tr.gateRows, tr.whhPanels);
-        }
-    }
-
-    /** gh (B, G·H) += h·W_hhᵀ over all gates; a batch-1 stream takes the matrix-vector path. */
-    static void timesWhh(Trace tr, int batch, float[] h, float[] gh) {
-        final int G = tr.gateRows;
-        if (batch == 1 && tr.whhPanels != null) Gemm.mv(G, tr.hidden, h, 0, tr.whhPanels, gh, 0);
-        else Gemm.mm(batch, G, tr.hidden, h, 0, tr.hidden, 1, tr.whhT, 0, G, gh, 0, G, true);
-    }
-
-    /** gx (rows, G·H) = X·W_ihᵀ + b_ih for all rows at once. */
-    static void project(Trace tr, Weights w, float[] params, float[] x, int rows) {
-        final int G = tr.gateRows;
-        Gru.setBias(tr.gx, rows, G, 0, G, params, w.bih());
-        if (rows == 1 && tr.wihPanels != null) Gemm.mv(G, tr.input, x, 0, tr.wihPanels, tr.gx, 0);
-        else Gemm.mm(rows, G, tr.input, x, 0, tr.input, 1, tr.wihT, 0, G, tr.gx, 0, G, true);
     }
 
     private static float[] fit(float[] a, long n) {

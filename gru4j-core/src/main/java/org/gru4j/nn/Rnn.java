@@ -1,7 +1,9 @@
 package org.gru4j.nn;
 
+import org.gru4j.kernel.Crew;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
+import org.gru4j.kernel.StepGemm;
 
 /**
  * The plain (Elman) RNN over one direction of one layer, forward and backward.
@@ -13,61 +15,78 @@ import org.gru4j.kernel.Gemm;
 final class Rnn {
     private Rnn() {}
 
-    static void forward(Trace tr, float[] p, Weights w, boolean relu, int[] lengths, boolean reverse,
+    /** Forward through the steps; x (T,B,·) with leading dimension ldx; each step shared as in {@link Gru#forward}. */
+    static void forward(Trace tr, Scratch sc, Packed pk, boolean relu, int[] lengths, boolean reverse, float[] x, int ldx,
                         float[] y, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
-        final float[] h = tr.h, gh = tr.gh, gx = tr.gx;
-        for (int s = 0; s < steps; s++) {
-            final int t = reverse ? steps - 1 - s : s;
-            final int rowT = t * batch;
-            System.arraycopy(h, 0, tr.hprev, rowT * hid, batch * hid);
-            Gru.setBias(gh, batch, hid, 0, hid, p, w.bhh());
-            Recurrent.timesWhh(tr, batch, h, gh);
+        if (steps == 0) return;
+        System.arraycopy(sc.h, 0, tr.hprev, (reverse ? steps - 1 : 0) * batch * hid, batch * hid);
+        final StepGemm ih = pk.ih, hh = pk.hh;
+        final int panels = hh.panels, ldc = hh.ldc;
+        final float[] hs = tr.hprev, gx = sc.gx, gh = sc.gh, hn = tr.gates;
+        final int parts = pk.parts(batch);
+        Crew.run(parts, steps, (part, s) -> {
+            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
+            final int p0 = panels * part / parts, p1 = panels * (part + 1) / parts, j0 = hh.unit(p0), n = hh.unit(p1) - j0;
+            final boolean last = s == steps - 1;
+            final float[] hOut = last ? sc.h : hs;
+            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
+            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
+            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
-                final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
-                final float[] hn = tr.gates;                        // h' = act(gx + gh)
+                final int q = b * ldc + j0, go = (rowT + b) * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
+                final int hi = hIn + b * hid + j0, ho = hNext + b * hid + j0;
+                // h' = act(gx + gh)
                 if (relu) {
-                    for (int j = 0; j < hid; j++) hn[go + j] = Math.max(gx[go + j] + gh[ho + j], 0f);
+                    for (int j = 0; j < n; j++) hn[go + j] = Math.max(gx[q + j] + gh[q + j], 0f);
                 } else {
-                    Elementwise.tanh(hid, gx, go, gh, ho, null, 0, null, 0, hn, go);
+                    Elementwise.tanh(n, gx, q, gh, q, null, 0, null, 0, hn, go);
                 }
                 if (active) {
-                    System.arraycopy(hn, go, h, ho, hid);
-                    System.arraycopy(hn, go, y, yo, hid);
+                    System.arraycopy(hn, go, hOut, ho, n);
+                    System.arraycopy(hn, go, y, yo, n);
                 } else {
-                    java.util.Arrays.fill(y, yo, yo + hid, 0f);
+                    System.arraycopy(hs, hi, hOut, ho, n);
+                    java.util.Arrays.fill(y, yo, yo + n, 0f);
                 }
             }
-        }
+        });
     }
 
-    /** Backward through time; tr.dh enters as dL/dh_n and leaves as dL/dh0; dGx is left in tr.gx. */
-    static void backward(Trace tr, float[] p, float[] grad, Weights w, boolean relu, int[] lengths, boolean reverse,
+    /** Backward through time; sc.dh enters as dL/dh_n and leaves as dL/dh0; dGx is left in tr.dgx. */
+    static void backward(Trace tr, Scratch sc, float[] p, float[] grad, Weights w, boolean relu, int[] lengths, boolean reverse,
                          float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
-        final float[] dh = tr.dh, carry = tr.tmp, dG = tr.gx;
-        for (int s = steps - 1; s >= 0; s--) {
-            final int t = reverse ? steps - 1 - s : s;
+        final float[] dh = sc.dh, carry = sc.tmp, dG = tr.dgx;
+        // shared unit by unit as in Gru.backward
+        final int parts = Packed.backwardParts(batch, hid, hid);
+        Crew.run(parts, steps + 1, (part, q) -> {
+            final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
+            if (q > 0) {
+                final int s = steps - q, t = reverse ? steps - 1 - s : s;
+                for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                Gemm.mm(batch, j1 - j0, hid, dG, t * batch * hid, hid, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
+            }
+            if (q == steps) return;
+            final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
             final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int go = (rowT + b) * hid, ho = b * hid, yo = (rowT + b) * ldy + yOff;
                 if (!active) {
-                    java.util.Arrays.fill(dG, go, go + hid, 0f);
-                    System.arraycopy(dh, ho, carry, ho, hid);
+                    java.util.Arrays.fill(dG, go + j0, go + j1, 0f);
+                    System.arraycopy(dh, ho + j0, carry, ho + j0, j1 - j0);
                     continue;
                 }
-                for (int j = 0; j < hid; j++) {
+                for (int j = j0; j < j1; j++) {
                     float hn = tr.gates[go + j];
                     float g = dh[ho + j] + dy[yo + j];
                     dG[go + j] = relu ? (hn > 0f ? g : 0f) : g * (1 - hn * hn);
                     carry[ho + j] = 0f;
                 }
             }
-            System.arraycopy(carry, 0, dh, 0, batch * hid);
-            Gemm.mm(batch, hid, hid, dG, rowT * hid, hid, 1, p, w.whh(), hid, dh, 0, hid, true);
-        }
+        });
         final int rows = steps * batch;
         Gemm.mm(hid, hid, rows, dG, 0, 1, hid, tr.hprev, 0, hid, grad, w.whh(), hid, true);
         if (w.hasBias()) Gemm.addColumnSums(rows, hid, dG, 0, hid, grad, w.bhh());

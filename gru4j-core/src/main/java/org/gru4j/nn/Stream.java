@@ -17,6 +17,8 @@ public final class Stream {
     /** Cell state per layer, (L,H); empty unless the cell is an LSTM. */
     public final float[] c;
     private final Trace[] traces;
+    private final Scratch[] scratch;
+    private final Packed[] packed;
     private final float[] out;
     private float[] batchOuts = new float[0], batchIn = new float[0];
 
@@ -28,19 +30,20 @@ public final class Stream {
         this.h = new float[L * H];
         this.c = new float[cf.cell() == CellKind.LSTM ? L * H : 0];
         this.traces = new Trace[L];
+        this.scratch = new Scratch[L];
+        this.packed = new Packed[L];
         this.out = new float[H];
         for (int l = 0; l < L; l++) {
             traces[l] = new Trace(cf.layerInput(l), H, cf.gateRows());
-            traces[l].ensure(1, 1);
-            traces[l].wihPanels = new float[cf.layerInput(l) * cf.gateRows()];
-            traces[l].whhPanels = new float[H * cf.gateRows()];
+            scratch[l] = new Scratch();
+            packed[l] = new Packed(cf, l);
         }
         refresh();
     }
 
     /** Repacks the weights from the module's current parameters. */
     public void refresh() {
-        for (int l = 0; l < traces.length; l++) Recurrent.pack(traces[l], model.weights(l, 0), model.params);
+        for (int l = 0; l < traces.length; l++) packed[l].pack(model.params, model.weights(l, 0));
     }
 
     public void reset() {
@@ -81,21 +84,23 @@ public final class Stream {
         float[] in = x;
         for (int l = 0; l < L; l++) {
             Trace tr = traces[l];
+            Scratch sc = scratch[l];
+            Packed pk = packed[l];
             tr.ensure(1, batch);
-            Weights w = model.weights(l, 0);
-            Recurrent.project(tr, w, model.params, in, batch);
-            System.arraycopy(hs, l * batch * H, tr.h, 0, batch * H);
+            sc.ensure(batch, H, pk.hh.ldc);
+            System.arraycopy(hs, l * batch * H, sc.h, 0, batch * H);
             float[] out = l % 2 == 0 ? batchOuts : batchIn;       // ping-pong: layer l reads the other buffer
+            int ldx = cf.layerInput(l);
             switch (cf.cell()) {
-                case GRU -> Gru.forward(tr, model.params, w, cf.resetAfter(), cf.zKeepsState(), null, false, out, 0, H);
+                case GRU -> Gru.forward(tr, sc, pk, cf.resetAfter(), cf.zKeepsState(), null, false, in, ldx, out, 0, H);
                 case LSTM -> {
-                    System.arraycopy(cs, l * batch * H, tr.c, 0, batch * H);
-                    Lstm.forward(tr, model.params, w, null, false, out, 0, H);
-                    System.arraycopy(tr.c, 0, cs, l * batch * H, batch * H);
+                    System.arraycopy(cs, l * batch * H, sc.c, 0, batch * H);
+                    Lstm.forward(tr, sc, pk, null, false, in, ldx, out, 0, H);
+                    System.arraycopy(sc.c, 0, cs, l * batch * H, batch * H);
                 }
-                case RNN_TANH, RNN_RELU -> Rnn.forward(tr, model.params, w, cf.cell() == CellKind.RNN_RELU, null, false, out, 0, H);
+                case RNN_TANH, RNN_RELU -> Rnn.forward(tr, sc, pk, cf.cell() == CellKind.RNN_RELU, null, false, in, ldx, out, 0, H);
             }
-            System.arraycopy(tr.h, 0, hs, l * batch * H, batch * H);
+            System.arraycopy(sc.h, 0, hs, l * batch * H, batch * H);
             in = out;
         }
         System.arraycopy(in, 0, y, 0, batch * H);

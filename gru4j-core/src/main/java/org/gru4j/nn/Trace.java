@@ -1,60 +1,77 @@
 package org.gru4j.nn;
 
 /**
- * What one direction of one layer keeps from forward for backward, plus its scratch; sized once for (T, B) and
- * reused while later calls fit. All arrays are time-indexed by the real step t (not the order of processing),
- * so the weight-gradient products after the backward loop see rows aligned with the layer's input.
+ * What one direction of one layer keeps from forward for backward, sized once for (T, B) and reused while later
+ * calls fit. All arrays are time-indexed by the real step t (not the order of processing), so the weight-gradient
+ * products after the backward loop see rows aligned with the layer's input. The per-step buffers are in
+ * {@link Scratch}, the packed weights in {@link Packed}.
  *
  * <pre>
- * gx     (T,B,G·H)  input projection X·W_ihᵀ + b_ih; reused by backward for dGx
  * gates  (T,B,G·H)  activated gates (GRU r,z,n; LSTM i,f,g,o; RNN h')
- * dgh    (T,B,G·H)  backward: gradient of the recurrent pre-activations h·W_hhᵀ + b_hh
- * hprev  (T,B,H)    the state each step started from
+ * hprev  (T,B,H)    the state each step started from (forward keeps its running state here)
  * aux    (T,B,H)    GRU reset-after: U_n h + b_hn; GRU reset-before: r ⊙ h; LSTM: c before the step
  * aux2   (T,B,H)    LSTM: tanh(c')
+ * dgx    (T,B,G·H)  backward: gradient of the input pre-activations X·W_ihᵀ + b_ih
+ * dgh    (T,B,G·H)  backward: gradient of the recurrent pre-activations h·W_hhᵀ + b_hh
  * </pre>
  */
 final class Trace {
     int steps, batch;
     final int input, hidden, gateRows;
-    float[] gx = new float[0], gates = new float[0], dgh = new float[0], hprev = new float[0];
-    float[] aux = new float[0], aux2 = new float[0];
-    // per-step scratch (B rows)
-    float[] h = new float[0], c = new float[0], gh = new float[0], dh = new float[0], dc = new float[0], tmp = new float[0];
-    // weights packed for the forward products: W_ihᵀ (I, G·H) and W_hhᵀ (H, G·H)
-    final float[] wihT, whhT;
-    // batch-1 streams only (else null): the same two matrices in the matrix-vector layout of Gemm.packPanels
-    float[] wihPanels, whhPanels;
+    float[] gates = new float[0], hprev = new float[0], aux = new float[0], aux2 = new float[0];
+    float[] dgx = new float[0], dgh = new float[0];
 
     Trace(int input, int hidden, int gateRows) {
         this.input = input;
         this.hidden = hidden;
         this.gateRows = gateRows;
-        this.wihT = new float[input * gateRows];
-        this.whhT = new float[hidden * gateRows];
     }
 
-    /** Makes room for T steps of B sequences; keeps the arrays when they are already large enough. */
+    /**
+     * Makes room for T steps of B sequences (forward's arrays); keeps them when they are already large enough.
+     * Every size is counted in long and refused, before anything is allocated, when it would not fit a Java array.
+     */
     void ensure(int steps, int batch) {
+        long gateSize = size(steps, batch, gateRows, hidden, gateRows), stateSize = size(steps, batch, hidden, hidden, gateRows);
         this.steps = steps;
         this.batch = batch;
-        int rows = steps * batch;
-        gx = fit(gx, rows * gateRows);
-        gates = fit(gates, rows * gateRows);
-        dgh = fit(dgh, rows * gateRows);
-        hprev = fit(hprev, rows * hidden);
-        aux = fit(aux, rows * hidden);
-        aux2 = fit(aux2, rows * hidden);
-        h = fit(h, batch * hidden);
-        c = fit(c, batch * hidden);
-        dh = fit(dh, batch * hidden);
-        dc = fit(dc, batch * hidden);
-        tmp = fit(tmp, batch * hidden);
-        gh = fit(gh, batch * gateRows);
+        gates = fit(gates, gateSize);
+        hprev = fit(hprev, stateSize);
+        aux = fit(aux, stateSize);
+        aux2 = fit(aux2, stateSize);
+    }
+
+    /** Makes room for backward's gradients of the pre-activations, (T,B,G·H) each. */
+    void ensureBackward() {
+        long gateSize = size(steps, batch, gateRows, hidden, gateRows);
+        dgx = fit(dgx, gateSize);
+        dgh = fit(dgh, gateSize);
+    }
+
+    /**
+     * Refuses, before anything is allocated, a (T, B) whose arrays kept for backward would not fit a Java array.
+     */
+    static void check(int steps, int batch, int hidden, int gateRows) {
+        size(steps, batch, Math.max(hidden, gateRows), hidden, gateRows);
+    }
+
+    /** T·B·n floats, or a clear refusal when that is more than a Java array holds. */
+    private static long size(int steps, int batch, int n, int hidden, int gateRows) {
+        long s;
+        try {
+            s = Math.multiplyExact(Math.multiplyExact((long) steps, (long) batch), (long) n);
+        } catch (ArithmeticException e) {
+            s = Long.MAX_VALUE;
+        }
+        if (s > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(steps + " steps × batch " + batch + " × " + n + " = " + (s == Long.MAX_VALUE ? "too many" : s)
+                    + " floats per array kept for backward (hidden " + hidden + ", " + gateRows + " gate rows), more than a Java array holds ("
+                    + (Integer.MAX_VALUE - 8) + "): use shorter sequences or a smaller batch");
+        }
+        return s;
     }
 
     private static float[] fit(float[] a, long n) {
-        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("workspace of " + n + " floats is too large");
         return a.length >= n ? a : new float[(int) n];
     }
 }
