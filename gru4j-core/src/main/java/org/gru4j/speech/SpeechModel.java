@@ -7,7 +7,7 @@ import org.gru4j.audio.Resampler;
 import org.gru4j.audio.Wav;
 import org.gru4j.io.ModelFile;
 import org.gru4j.io.ModelFormatException;
-import org.gru4j.io.Safetensors;
+import org.gru4j.io.ModelFiles;
 import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.model.SequenceModelConfig;
@@ -151,7 +151,7 @@ public final class SpeechModel {
 
     // ------------------------------------------------------------------------------------------------ the file
     public void save(Path file) throws IOException {
-        Map<String, String> meta = ModelFile.metadata(ModelFile.Contents.of(net), "gru4j");
+        Map<String, String> meta = new LinkedHashMap<>();
         FrontendConfig f = config.frontend();
         meta.put("speech.sample_rate", Integer.toString(f.sampleRate()));
         meta.put("speech.window_length", Integer.toString(f.windowLength()));
@@ -172,20 +172,19 @@ public final class SpeechModel {
         meta.put("speech.symbols", config.symbols());
         meta.put("speech.mean", join(mean));
         meta.put("speech.std", join(std));
-        Safetensors.write(file, net.stateDict(), meta);
+        ModelFile.save(file, new ModelFiles.Contents(net, null, meta));
     }
 
+    /** Reads a model {@link #save} wrote (a .gru4j file whose metadata has the speech.* fields). */
     public static SpeechModel load(Path file) throws IOException {
-        Safetensors.Contents st = Safetensors.read(file);
-        Map<String, String> m = st.metadata();
+        ModelFiles.Contents c = ModelFile.load(file);
+        Map<String, String> m = c.metadata();
         if (!m.containsKey("speech.stack")) {
             throw new ModelFormatException(file, "no speech.* metadata: not a speech model (train one with `gru4j speech train`)");
         }
-        ModelFile.Contents c = ModelFile.build(file, m);
-        if (c.sequence() == null) {
+        if (!(c.model() instanceof SequenceModel net)) {
             throw new ModelFormatException(file, "a speech model is a sequence model; this file holds a bare recurrent module");
         }
-        ModelFile.loadChecked(file, c, new LinkedHashMap<>(st.tensors()));
         SpeechConfig sc;
         try {
             FrontendConfig f = new FrontendConfig(integer(m, "speech.sample_rate"), integer(m, "speech.window_length"),
@@ -203,7 +202,7 @@ public final class SpeechModel {
         }
         SpeechModel s;
         try {
-            s = new SpeechModel(sc, c.sequence());
+            s = new SpeechModel(sc, net);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, e.getMessage());
         }

@@ -2,8 +2,6 @@ package org.gru4j.speech;
 
 import org.gru4j.audio.FrontendConfig;
 import org.gru4j.audio.SpecAugment;
-import org.gru4j.train.Adam;
-import org.gru4j.train.Clipping;
 import org.gru4j.train.Init;
 import org.gru4j.train.Rng;
 import org.junit.jupiter.api.Test;
@@ -63,24 +61,20 @@ class SpeechModelTest {
     }
 
     @Test
-    void learnsToneStringsWithCtc() {
+    void learnsToneStringsWithCtcThroughTheTrainer() {
         SpeechModel m = SpeechModel.create(config(true), 24, 1, true);
-        Rng rng = new Rng(1);
-        Init.PYTORCH.apply(m.net, rng);
+        Init.PYTORCH.apply(m.net, new Rng(1));
         Random r = new Random(4);
         List<Utterance> train = new ArrayList<>();
         for (int i = 0; i < 64; i++) train.add(utterance(m, randomText(r), r));
-        Adam adam = Adam.adam(m.net.parameterCount());
-        double first = 0, last = 0;
-        for (int step = 0; step < 160; step++) {
-            List<Utterance> batch = new ArrayList<>();
-            for (int i = 0; i < 8; i++) batch.add(train.get(r.nextInt(train.size())));
-            double loss = CtcStep.run(m, batch, step > 60 ? new SpecAugment(1, 3, 1, 3, 0.1, 0f) : null, rng);
-            if (step == 0) first = loss;
-            last = loss;
-            adam.update(m.net.params, m.net.grads, loss, 0.02, Clipping.byNorm(5));
-        }
-        assertTrue(last < first / 4, "CTC loss " + first + " → " + last);
+        List<Utterance> sample = train.subList(0, 16);
+        double before = meanLoss(m, sample);
+        // 20 epochs of 8 batches, two data-parallel replicas
+        SpeechTraining.Result res = SpeechTraining.fit(m, train,
+                new SpeechTraining.Options(0, 20, 8, 0.02, 5, new SpecAugment(1, 3, 1, 3, 0.1, 0f), 3, 2), s -> {});
+        assertEquals(20 * 8, res.steps());
+        double after = meanLoss(m, sample);
+        assertTrue(after < before / 4, "CTC loss " + before + " → " + after);
         CtcDecoder d = new CtcDecoder(m.alphabet, 1, null);
         ErrorRate er = new ErrorRate();
         for (int i = 0; i < 20; i++) {
@@ -90,21 +84,43 @@ class SpeechModelTest {
         assertTrue(er.wer() < 0.05, "symbol error rate " + er.wer());
     }
 
+    static double meanLoss(SpeechModel m, List<Utterance> us) {
+        org.gru4j.train.Batch b = new SpeechBatches(us, m, us.size(), null, 0, false).get(0, 0);
+        return new CtcLoss(0).compute(m.net.forward(b.x(), b.lengths(), null, null, null).logits(), b.target(), b.mask()).loss();
+    }
+
     @Test
-    void dataParallelStepEqualsOneStep() {
-        SpeechModel m = SpeechModel.create(config(true), 11, 2, true);
-        Init.PYTORCH.apply(m.net, new Rng(5));
-        Random r = new Random(6);
-        List<Utterance> batch = new ArrayList<>();
-        for (int i = 0; i < 5; i++) batch.add(utterance(m, randomText(r), r));
-        double one = CtcStep.run(m, batch, null, new Rng(1));
-        float[] g = m.net.grads.clone();
-        SpeechModel[] replicas = {m, m.replica(), m.replica()};
-        double three = CtcStep.run(replicas, batch, null, 1);
-        assertEquals(one, three, 1e-5 * one);
-        double scale = 0;
-        for (float v : g) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < g.length; i++) assertEquals(g[i], m.net.grads[i], 1e-5 * scale, "grad " + i);
+    void ctcLossUnpacksTargetsAndLengths() {
+        Random r = new Random(8);
+        int t = 6, b = 3, c = 4;
+        float[] x = new float[t * b * c];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        int[][] labels = {{1, 2}, {}, {3, 3, 1}};
+        int[] lengths = {6, 2, 6};
+        boolean[] mask = new boolean[t * b];
+        for (int s = 0; s < t; s++) for (int u = 0; u < b; u++) mask[s * b + u] = s < lengths[u];
+        org.gru4j.tensor.Tensor logits = new org.gru4j.tensor.Tensor(new int[]{t, b, c}, x);
+        var v = new CtcLoss(0).compute(logits, CtcLoss.targets(labels), mask);
+        Ctc.Result direct = Ctc.loss(x, t, b, c, labels, lengths, 0, Ctc.Reduction.MEAN, true);
+        assertEquals(direct.loss(), v.loss(), 0);
+        assertArrayEquals(direct.grad(), v.grad().data);
+    }
+
+    @Test
+    void batchesAreAFunctionOfEpochAndIndex() {
+        SpeechModel m = SpeechModel.create(config(true), 5, 1, false);
+        Random r = new Random(9);
+        List<Utterance> us = new ArrayList<>();
+        for (int i = 0; i < 10; i++) us.add(utterance(m, randomText(r), r));
+        SpeechBatches a = new SpeechBatches(us, m, 4, SpecAugment.standard(), 5, true);
+        SpeechBatches b = new SpeechBatches(us, m, 4, SpecAugment.standard(), 5, true);
+        assertEquals(3, a.count(0));
+        for (int e = 0; e < 2; e++) {
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(a.get(e, k).x().data, b.get(e, k).x().data);
+                assertArrayEquals(a.get(e, k).target().data, b.get(e, k).target().data);
+            }
+        }
     }
 
     @Test
