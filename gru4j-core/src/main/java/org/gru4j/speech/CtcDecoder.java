@@ -22,7 +22,9 @@ import java.util.Set;
  * </pre>
  * then keep the {@code beam} prefixes with the largest p_b + p_nb. With a word list, a character prefix may only grow
  * into words of the list: a letter must keep the current word a prefix of some listed word, a space must close a
- * listed word, and at the end the last word must be complete.
+ * listed word, and at the end the last word must be complete; a letter that begins a listed word may also follow a
+ * complete word directly, the space between them implied (acoustic models often drop the space where speakers pause
+ * or where words run together). Prefix "ab" extended that way is "ab c…".
  */
 public final class CtcDecoder {
     private final Alphabet alphabet;
@@ -98,10 +100,16 @@ public final class CtcDecoder {
                         same.pnb = Ctc.lse(same.pnb, b.pnb + logY[k]);
                     }
                     char ch = alphabet.symbols().charAt(k - 1);
-                    if (!allowed(p, ch)) continue;
-                    String q = p + ch;
-                    Beam ext = next.computeIfAbsent(q, kk -> new Beam());
-                    ext.pnb = Ctc.lse(ext.pnb, (k == last ? b.pb : b.total()) + logY[k]);
+                    double from = k == last ? b.pb : b.total();
+                    if (allowed(p, ch)) {
+                        Beam ext = next.computeIfAbsent(p + ch, kk -> new Beam());
+                        ext.pnb = Ctc.lse(ext.pnb, from + logY[k]);
+                    }
+                    if (ch != ' ' && startsWord(p, ch)) {
+                        // an unspoken word boundary: the listed word just ended and ch begins the next one
+                        Beam ext = next.computeIfAbsent(p + ' ' + ch, kk -> new Beam());
+                        ext.pnb = Ctc.lse(ext.pnb, from + logY[k]);
+                    }
                 }
             }
             List<Map.Entry<String, Beam>> sorted = new ArrayList<>(next.entrySet());
@@ -132,6 +140,12 @@ public final class CtcDecoder {
             return words.contains(word);
         }
         return prefixes.contains(word + ch);
+    }
+
+    /** With a word list: prefix ends in a complete listed word (no space yet) and ch begins a listed word. */
+    private boolean startsWord(String prefix, char ch) {
+        if (words == null || prefix.isEmpty() || prefix.endsWith(" ")) return false;
+        return words.contains(prefix.substring(prefix.lastIndexOf(' ') + 1)) && prefixes.contains(String.valueOf(ch));
     }
 
     private boolean complete(String prefix) {

@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * whole accent {@link #TEST_ACCENT} and flite's {@code rms}, none of which the training split contains.
  *
  * <p>Per utterance: the engine speaks the words at a random rate and pitch; with sox installed, half the
- * utterances get a random room (sox {@code reverb}); then (here, in Java) the audio is resampled to 16 kHz (a fifth
- * of the utterances through 8 kHz, the telephone band), padded
+ * utterances get a random room (sox {@code reverb}); a third are read with a pause after each word (commas in the
+ * text given to the engine); then (here, in Java) the audio is resampled to 16 kHz, half of the utterances sped up or
+ * slowed by 0.88–1.12 (a crude vocal-tract-length change: formants, pitch and tempo scale together), a fifth passed
+ * through 8 kHz (the telephone band), padded
  * with 0.05–0.35 s of silence at each end, scaled to a peak of 0.05–0.95, and white noise at an SNR of 15–40 dB is
  * added (a quarter of the utterances are left clean). Engines that are not installed are skipped with a note naming
  * the Debian package; {@link #missing} lists them.
@@ -179,15 +181,17 @@ public final class DigitCorpus {
             Random r = new Random(new java.util.SplittableRandom(seed * 1_000_003L + i).nextLong());
             Speaker s = pickSpeaker(isTest ? test : train, r);
             String text = digits(r);
+            // a third are read as a list, a pause after each word (the engines pause at commas)
+            String spoken = r.nextDouble() < 0.35 ? text.replace(" ", ", ") : text;
             double rate = 0.8 + 0.5 * r.nextDouble();
             Path out = wavDir.resolve(String.format(Locale.ROOT, "%s-%05d.wav", isTest ? "test" : "train", i));
-            plans.add(new Plan(s, text, rate, r, out, isTest));
+            plans.add(new Plan(s, text, spoken, rate, r, out, isTest));
         }
         return plans;
     }
 
     /** One planned utterance; r continues the utterance's own random stream (room, gain, noise). */
-    record Plan(Speaker speaker, String text, double rate, Random r, Path out, boolean test) {}
+    record Plan(Speaker speaker, String text, String spoken, double rate, Random r, Path out, boolean test) {}
 
     private static List<Item> collect(ExecutorService pool, List<Future<Item>> futures, int total,
                                       Consumer<String> log) throws IOException {
@@ -212,7 +216,7 @@ public final class DigitCorpus {
         StringBuilder scm = new StringBuilder("(voice_kal_diphone)\n");
         for (Plan p : plans) {
             scm.append(String.format(Locale.ROOT, "(Parameter.set 'Duration_Stretch %.3f)%n", 1 / p.rate()));
-            scm.append("(utt.save.wave (utt.synth (Utterance Text \"").append(p.text()).append("\")) \"")
+            scm.append("(utt.save.wave (utt.synth (Utterance Text \"").append(p.spoken()).append("\")) \"")
                     .append(dir.resolve(p.out().getFileName()).toString().replace("\\", "/")).append("\" 'riff)\n");
         }
         Path script = dir.resolve("batch.scm");
@@ -242,7 +246,7 @@ public final class DigitCorpus {
     /** Speaks plan p (festival's already spoken into {@code spoken}) into p.out (16 kHz PCM16, varied); returns seconds. */
     static double synthesize(Plan p, Path spoken, boolean sox) throws IOException, InterruptedException {
         Speaker s = p.speaker();
-        String text = p.text();
+        String text = p.spoken();
         Random r = p.r();
         Path out = p.out();
         double rate = p.rate();
@@ -270,6 +274,11 @@ public final class DigitCorpus {
             }
             Wav.Audio a = Wav.read(src);
             float[] x = a.sampleRate() == 16000 ? a.samples() : Resampler.resample(a.samples(), a.sampleRate(), 16000);
+            if (r.nextDouble() < 0.5) {
+                // another vocal tract: played 0.88–1.12× faster, which scales formants, pitch and tempo together
+                double alpha = 0.88 + 0.24 * r.nextDouble();
+                x = Resampler.resample(x, (int) Math.round(16000 * alpha), 16000);
+            }
             if (r.nextDouble() < 0.2) {
                 // telephone band: through 8 kHz and back (what 8 kHz recordings sound like to the front end)
                 x = Resampler.resample(Resampler.resample(x, 16000, 8000), 8000, 16000);

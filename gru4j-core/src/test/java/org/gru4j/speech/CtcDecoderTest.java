@@ -64,6 +64,20 @@ class CtcDecoderTest {
     }
 
     @Test
+    void wordListImpliesMissingSpaces() {
+        int c = A.classes();
+        String path = "oo_nn_e_tt_w_o__nn_i_n_e"; // "onetwonine": no space emitted anywhere
+        float[] x = frames(path);
+        CtcDecoder free = new CtcDecoder(A, 8, null);
+        CtcDecoder listed = new CtcDecoder(A, 8, List.of("one", "two", "nine", "oh"));
+        assertEquals("onetwonine", free.beamSearch(x, path.length(), c));
+        assertEquals("one two nine", listed.beamSearch(x, path.length(), c));
+        // a repeated letter across an implied boundary needs its blank, as within a word
+        String path2 = "o_n_e_e_i_g_h_t"; // blank between the two e's: "one" then "eight"
+        assertEquals("one eight", new CtcDecoder(A, 8, List.of("one", "eight")).beamSearch(frames(path2), path2.length(), c));
+    }
+
+    @Test
     void beamWithWideBeamFindsTheMostProbableLabelling() {
         // against brute force on a tiny alphabet of frames restricted to {blank, a, b}
         Random r = new Random(2);

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = {"Connected digits (1–7 of zero, oh, one … nine) spoken by Debian's synthesisers (espeak-ng variants,",
                 "flite, festival) with rate, pitch, gain, noise and room varied; trains a bidirectional GRU recogniser within",
                 "--minutes; writes DIR/model.gru4j, DIR/train.csv, DIR/test.csv; tests on voices held out of training and on",
-                "the real recordings in --real. The last line is wer=<held-out synthetic WER>.",
+                "the real recordings in --real. The last line is wer=<held-out synthetic WER> (beam 8 over the digit word list;",
+                "the greedy figure is on the line before).",
                 "Needs espeak-ng (apt-get install espeak-ng); flite, festival festvox-kallpc16k and sox add voices and rooms."})
 final class SpeechDemoCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the corpus and the model go")
@@ -86,7 +87,8 @@ final class SpeechDemoCommand implements Callable<Integer> {
         ErrorRate ew = SpeechEvalCommand.evaluate(m, tm, 8, DigitCorpus.WORDS, threads, false);
         System.out.printf(Locale.ROOT, "held-out synthetic voices: greedy wer=%.4f cer=%.4f; beam 8 + digit word list wer=%.4f cer=%.4f (total %.1f min)%n",
                 er.wer(), er.cer(), ew.wer(), ew.cer(), (System.nanoTime() - t0) / 60e9);
-        System.out.printf(Locale.ROOT, "wer=%.4f%n", er.wer());
+        // the recogniser of a digits task decodes with its word list (as TIDIGITS systems use a digit grammar)
+        System.out.printf(Locale.ROOT, "wer=%.4f%n", ew.wer());
         return 0;
     }
 }
