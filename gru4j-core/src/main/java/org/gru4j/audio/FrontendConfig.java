@@ -55,6 +55,51 @@ public record FrontendConfig(int sampleRate, int windowLength, int hopLength, in
                 scale, areaNorm, power, n, logFloor);
     }
 
+    /**
+     * The settings as string fields (sample_rate, window_length, hop_length, n_fft, window, preemphasis, n_mels, fmin,
+     * fmax, scale, area_norm, power, n_mfcc, log_floor), each key prefixed: what a model file's metadata and the
+     * fixture files hold.
+     */
+    public java.util.Map<String, String> fields(String prefix) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(prefix + "sample_rate", Integer.toString(sampleRate));
+        m.put(prefix + "window_length", Integer.toString(windowLength));
+        m.put(prefix + "hop_length", Integer.toString(hopLength));
+        m.put(prefix + "n_fft", Integer.toString(nFft));
+        m.put(prefix + "window", window.name().toLowerCase(java.util.Locale.ROOT));
+        m.put(prefix + "preemphasis", Double.toString(preemphasis));
+        m.put(prefix + "n_mels", Integer.toString(nMels));
+        m.put(prefix + "fmin", Double.toString(fmin));
+        m.put(prefix + "fmax", Double.toString(fmax));
+        m.put(prefix + "scale", scale.name().toLowerCase(java.util.Locale.ROOT));
+        m.put(prefix + "area_norm", Boolean.toString(areaNorm));
+        m.put(prefix + "power", Double.toString(power));
+        m.put(prefix + "n_mfcc", Integer.toString(nMfcc));
+        m.put(prefix + "log_floor", Double.toString(logFloor));
+        return m;
+    }
+
+    /** Reads {@link #fields} back; a missing or malformed field throws IllegalArgumentException naming it. */
+    public static FrontendConfig of(java.util.Map<String, String> m, String prefix) {
+        java.util.function.Function<String, String> get = k -> {
+            String v = m.get(prefix + k);
+            if (v == null) throw new IllegalArgumentException("field '" + prefix + k + "' is missing");
+            return v;
+        };
+        try {
+            return new FrontendConfig(Integer.parseInt(get.apply("sample_rate")), Integer.parseInt(get.apply("window_length")),
+                    Integer.parseInt(get.apply("hop_length")), Integer.parseInt(get.apply("n_fft")),
+                    Window.valueOf(get.apply("window").toUpperCase(java.util.Locale.ROOT)),
+                    Double.parseDouble(get.apply("preemphasis")), Integer.parseInt(get.apply("n_mels")),
+                    Double.parseDouble(get.apply("fmin")), Double.parseDouble(get.apply("fmax")),
+                    MelScale.valueOf(get.apply("scale").toUpperCase(java.util.Locale.ROOT)),
+                    Boolean.parseBoolean(get.apply("area_norm")), Double.parseDouble(get.apply("power")),
+                    Integer.parseInt(get.apply("n_mfcc")), Double.parseDouble(get.apply("log_floor")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("front-end field: " + e.getMessage());
+        }
+    }
+
     /** Features per frame. */
     public int dim() {
         return nMfcc > 0 ? nMfcc : nMels;

@@ -2,7 +2,6 @@ package org.gru4j.speech;
 
 import org.gru4j.audio.Frontend;
 import org.gru4j.audio.FrontendConfig;
-import org.gru4j.audio.MelScale;
 import org.gru4j.audio.Resampler;
 import org.gru4j.audio.Wav;
 import org.gru4j.io.ModelFile;
@@ -152,21 +151,7 @@ public final class SpeechModel {
     // ------------------------------------------------------------------------------------------------ the file
     public void save(Path file) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
-        FrontendConfig f = config.frontend();
-        meta.put("speech.sample_rate", Integer.toString(f.sampleRate()));
-        meta.put("speech.window_length", Integer.toString(f.windowLength()));
-        meta.put("speech.hop_length", Integer.toString(f.hopLength()));
-        meta.put("speech.n_fft", Integer.toString(f.nFft()));
-        meta.put("speech.window", f.window().name().toLowerCase(Locale.ROOT));
-        meta.put("speech.preemphasis", Double.toString(f.preemphasis()));
-        meta.put("speech.n_mels", Integer.toString(f.nMels()));
-        meta.put("speech.fmin", Double.toString(f.fmin()));
-        meta.put("speech.fmax", Double.toString(f.fmax()));
-        meta.put("speech.scale", f.scale().name().toLowerCase(Locale.ROOT));
-        meta.put("speech.area_norm", Boolean.toString(f.areaNorm()));
-        meta.put("speech.power", Double.toString(f.power()));
-        meta.put("speech.n_mfcc", Integer.toString(f.nMfcc()));
-        meta.put("speech.log_floor", Double.toString(f.logFloor()));
+        meta.putAll(config.frontend().fields("speech."));
         meta.put("speech.stack", Integer.toString(config.stack()));
         meta.put("speech.normalization", config.utterance() ? "utterance" : "global");
         meta.put("speech.symbols", config.symbols());
@@ -187,14 +172,7 @@ public final class SpeechModel {
         }
         SpeechConfig sc;
         try {
-            FrontendConfig f = new FrontendConfig(integer(m, "speech.sample_rate"), integer(m, "speech.window_length"),
-                    integer(m, "speech.hop_length"), integer(m, "speech.n_fft"),
-                    FrontendConfig.Window.valueOf(m.get("speech.window").toUpperCase(Locale.ROOT)),
-                    Double.parseDouble(m.get("speech.preemphasis")), integer(m, "speech.n_mels"),
-                    Double.parseDouble(m.get("speech.fmin")), Double.parseDouble(m.get("speech.fmax")),
-                    MelScale.valueOf(m.get("speech.scale").toUpperCase(Locale.ROOT)),
-                    Boolean.parseBoolean(m.get("speech.area_norm")), Double.parseDouble(m.get("speech.power")),
-                    integer(m, "speech.n_mfcc"), Double.parseDouble(m.get("speech.log_floor")));
+            FrontendConfig f = FrontendConfig.of(m, "speech.");
             sc = new SpeechConfig(f, integer(m, "speech.stack"), "utterance".equals(m.get("speech.normalization")),
                     m.get("speech.symbols"));
         } catch (RuntimeException e) {

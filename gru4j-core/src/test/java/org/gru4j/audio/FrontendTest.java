@@ -22,13 +22,14 @@ class FrontendTest {
     static final Path DIR = Path.of("src/test/resources/speech-fixtures");
 
     static FrontendConfig config(Map<String, String> m) {
-        return new FrontendConfig(Integer.parseInt(m.get("sample_rate")), Integer.parseInt(m.get("window_length")),
-                Integer.parseInt(m.get("hop_length")), Integer.parseInt(m.get("n_fft")),
-                FrontendConfig.Window.valueOf(m.get("window").toUpperCase()), Double.parseDouble(m.get("preemphasis")),
-                Integer.parseInt(m.get("n_mels")), Double.parseDouble(m.get("fmin")), Double.parseDouble(m.get("fmax")),
-                MelScale.valueOf(m.get("scale").toUpperCase()), Boolean.parseBoolean(m.get("area_norm")),
-                Double.parseDouble(m.get("power")), Integer.parseInt(m.get("n_mfcc")),
-                Double.parseDouble(m.get("log_floor")));
+        return FrontendConfig.of(m, "");
+    }
+
+    @Test
+    void fieldsRoundTrip() {
+        FrontendConfig c = new FrontendConfig(8000, 200, 80, 256, FrontendConfig.Window.HAMMING, 0.9, 23, 10, 3900,
+                MelScale.SLANEY, true, 1, 13, 1e-8);
+        assertEquals(c, FrontendConfig.of(c.fields("x."), "x."));
     }
 
     @Test
