@@ -276,8 +276,9 @@ public final class DigitCorpus {
             float[] x = a.sampleRate() == 16000 ? a.samples() : Resampler.resample(a.samples(), a.sampleRate(), 16000);
             if (r.nextDouble() < 0.5) {
                 // another vocal tract: played 0.88–1.12× faster, which scales formants, pitch and tempo together
-                double alpha = 0.88 + 0.24 * r.nextDouble();
-                x = Resampler.resample(x, (int) Math.round(16000 * alpha), 16000);
+                // (in steps of 80 Hz: the rates' gcd stays ≥ 80, so the polyphase filter has ≤ 200 phases)
+                int from = 80 * (int) Math.round(200 * (0.88 + 0.24 * r.nextDouble()));
+                x = Resampler.resample(x, from, 16000);
             }
             if (r.nextDouble() < 0.2) {
                 // telephone band: through 8 kHz and back (what 8 kHz recordings sound like to the front end)
