@@ -10,8 +10,9 @@ package org.gru4j.audio;
  *   f_c  = ROLLOFF · ½ · min(1, L/M)        (cycles per input sample)
  * </pre>
  * with Z zero crossings of the sinc on each side. The fractional offset t_n − ⌊t_n⌋ takes only L values
- * (φ/L, φ = n·M mod L), so the taps of each phase are computed once ({@link #MAX_PHASES} at most; beyond that they
- * are computed per output sample, which is slower but the same filter). The sampled kernel sums to 1 at DC; the
+ * (φ/L, φ = n·M mod L), so the taps of each phase are computed once; beyond {@link #MAX_PHASES} phases the taps
+ * at φ/L are interpolated linearly between the nearest two of MAX_PHASES + 1 equally spaced phases (an error of
+ * order (1/MAX_PHASES)² of the kernel's curvature, far below the stopband). The sampled kernel sums to 1 at DC; the
  * cutoff sits at {@code ROLLOFF} of the lower Nyquist frequency; with Z = 48 and β = 8 the passband (to ~0.87 of that
  * Nyquist) is flat to ~1e-4 and everything above the lower Nyquist is attenuated by ~80 dB. Samples outside the
  * signal are zero.
@@ -26,7 +27,8 @@ public final class Resampler {
     private final int up, down; // L, M
     private final double fc;    // cutoff, cycles per input sample
     private final int half;     // taps on each side of t_n: k from ⌊t_n⌋ − half + 1 to ⌊t_n⌋ + half
-    private final float[] table; // (L, 2·half) or null when L > MAX_PHASES
+    private final int phases;    // rows of the table in use: L, or MAX_PHASES (interpolated) when L is larger
+    private final float[] table; // (phases [+1], 2·half)
 
     public Resampler(int from, int to) {
         if (from <= 0 || to <= 0) {
@@ -39,13 +41,14 @@ public final class Resampler {
         down = from / g;
         fc = ROLLOFF * 0.5 * Math.min(1.0, (double) up / down);
         half = (int) Math.ceil(ZEROS / (2 * fc)) + 1;
-        if (up <= MAX_PHASES && up != down) {
-            table = new float[up * 2 * half];
-            for (int phase = 0; phase < up; phase++) {
-                taps((double) phase / up, table, phase * 2 * half);
+        // exact phases when there are few; otherwise MAX_PHASES + 1 of them, interpolated linearly
+        phases = up <= MAX_PHASES ? up : MAX_PHASES;
+        int rows = up <= MAX_PHASES ? up : MAX_PHASES + 1;
+        table = new float[rows * 2 * half];
+        if (up != down) {
+            for (int phase = 0; phase < rows; phase++) {
+                taps((double) phase / phases, table, phase * 2 * half);
             }
-        } else {
-            table = null;
         }
     }
 
@@ -61,20 +64,27 @@ public final class Resampler {
         }
         int n = (int) ((x.length * (long) up + down - 1) / down);
         float[] y = new float[n];
-        float[] scratch = table == null ? new float[2 * half] : null;
         int width = 2 * half;
+        boolean exact = phases == up;
+        float[] mixed = exact ? null : new float[width];
         for (int i = 0; i < n; i++) {
             long num = (long) i * down;
             int base = (int) (num / up);
             int phase = (int) (num % up);
             float[] w;
             int off;
-            if (table != null) {
+            if (exact) {
                 w = table;
                 off = phase * width;
             } else {
-                taps((double) phase / up, scratch, 0);
-                w = scratch;
+                // g at offset φ/L from rows p and p+1 of the MAX_PHASES grid, linearly
+                double pos = (double) phase * phases / up;
+                int p = (int) pos;
+                float f = (float) (pos - p);
+                for (int j = 0; j < width; j++) {
+                    mixed[j] = table[p * width + j] + f * (table[(p + 1) * width + j] - table[p * width + j]);
+                }
+                w = mixed;
                 off = 0;
             }
             // tap j multiplies x[base − half + 1 + j]

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ResamplerTest {
     static final int[][] RATES = {{44100, 16000}, {48000, 16000}, {8000, 16000}, {22050, 16000}, {16000, 11025},
-            {11025, 16000}, {16000, 16001}};
+            {11025, 16000}, {16000, 16001}, {44101, 16000}};
 
     static float[] tone(double f, int rate, int n) {
         float[] x = new float[n];
