@@ -92,11 +92,15 @@ public final class SpeechTraining {
         TrainConfig base = TrainConfig.defaults(o.lr()).withBatchSize(o.batchSize()).withClipping(clip)
                 .withThreads(Math.max(1, o.threads())).withSeed(o.seed()).withReportEvery(25);
         long start = System.nanoTime();
+        long[] offset = {0, 0}; // steps and epochs of the first trainer, when a second continues
         Progress view = e -> {
             double wall = (System.nanoTime() - start) / 1e9;
             if (e.message() != null || e.step() % 100 == 0 || e.done()) {
-                progress.accept(String.format(java.util.Locale.ROOT, "%s | %.0f audio-s/s %.0fs", e.format(),
-                        e.stepsPerSecond() * audioPerStep, wall));
+                // the trainer's own total and ETA count the epoch cap, not the time budget: leave them out
+                progress.accept(String.format(java.util.Locale.ROOT,
+                        "step %d epoch %d loss %.4f |g| %.3g lr %.2e %.1f steps/s %.0f audio-s/s %.0fs%s", offset[0] + e.step(),
+                        offset[1] + e.epoch(), e.loss(), e.gradNorm(), e.lr(), e.stepsPerSecond(), e.stepsPerSecond() * audioPerStep,
+                        wall, e.message() == null ? "" : " — " + e.message()));
             }
         };
         CtcLoss loss = new CtcLoss(Alphabet.BLANK);
@@ -125,6 +129,8 @@ public final class SpeechTraining {
             epochs = r1.epochs();
             double left = budget - spent;
             if (left > 1 && epochs < o.epochs()) {
+                offset[0] = steps;
+                offset[1] = epochs;
                 long expected = Math.max(1, (long) (r1.steps() / spent * left));
                 SpeechBatches more = new SpeechBatches(train, model, o.batchSize(), o.augment(), o.seed() + 1, true);
                 TrainConfig c2 = base.withEpochs(o.epochs() - epochs).withMaxSeconds(left)
