@@ -47,12 +47,14 @@ final class SpeechRecognizeCommand implements Callable<Integer> {
             int chunk = m.config.frontend().sampleRate() * chunkMs / 1000;
             double worst = 0, sum = 0;
             int chunks = 0;
+            java.util.List<Double> times = new java.util.ArrayList<>();
             StringBuilder line = new StringBuilder();
             for (int at = 0; at < x.length; at += chunk) {
                 long c0 = System.nanoTime();
                 String got = s.accept(Arrays.copyOfRange(x, at, Math.min(x.length, at + chunk)));
                 double ms = (System.nanoTime() - c0) / 1e6;
                 worst = Math.max(worst, ms);
+                times.add(ms);
                 sum += ms;
                 chunks++;
                 if (!got.isEmpty()) {
@@ -62,14 +64,26 @@ final class SpeechRecognizeCommand implements Callable<Integer> {
             }
             s.finish();
             text = s.text();
-            System.out.printf(Locale.ROOT, "latency per %d ms chunk: mean %.2f ms, max %.2f ms (%d chunks)%n", chunkMs, sum / chunks, worst, chunks);
+            java.util.Collections.sort(times);
+            System.out.printf(Locale.ROOT, "latency per %d ms chunk: median %.2f ms, mean %.2f ms, max %.2f ms (%d chunks; the first ones include JIT warm-up)%n",
+                    chunkMs, times.get(times.size() / 2), sum / chunks, worst, chunks);
         } else {
             List<String> list = words == null ? null : Files.readAllLines(words);
             CtcDecoder d = new CtcDecoder(m.alphabet, Math.max(beam, list != null ? 8 : 1), list);
-            text = m.transcribe(x, d, list != null ? Math.max(beam, 8) : beam);
+            int k = list != null ? Math.max(beam, 8) : beam;
+            text = m.transcribe(x, d, k);
+            double cold = (System.nanoTime() - t0) / 1e9;
+            // a fresh JVM interprets the vector kernels until they are compiled: time a second pass as well
+            long t1 = System.nanoTime();
+            m.transcribe(x, d, k);
+            double warm = (System.nanoTime() - t1) / 1e9;
+            System.out.printf(Locale.ROOT, "%.2fs of audio: first pass %.3fs (real-time factor %.4f, includes JIT warm-up), "
+                    + "second pass %.3fs (real-time factor %.4f)%n", seconds, cold, cold / seconds, warm, warm / seconds);
         }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "%.2fs of audio in %.3fs (real-time factor %.4f)%n", seconds, wall, wall / seconds);
+        if (stream) {
+            double wall = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "%.2fs of audio in %.3fs (real-time factor %.4f)%n", seconds, wall, wall / seconds);
+        }
         System.out.println("text=" + text);
         return 0;
     }
