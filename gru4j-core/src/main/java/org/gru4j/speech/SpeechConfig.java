@@ -9,8 +9,9 @@ import org.gru4j.audio.FrontendConfig;
  * @param frontend  log-mel / MFCC settings (16 kHz in; other rates are resampled first)
  * @param stack     k consecutive frames concatenated into one step, k frames apart (shortens the sequence k-fold:
  *                  10 ms frames → 10·k ms steps); 1 for none
- * @param utterance per-utterance mean/variance normalisation (needs the whole utterance); false: the global
- *                  training-set mean and deviation, which a streaming recogniser can apply frame by frame
+ * @param utterance per-utterance mean/variance normalisation (needs the whole utterance); false: causal — a running
+ *                  mean started from the training-set mean, and the training-set deviation, which a streaming
+ *                  recogniser applies frame by frame ({@link SpeechModel#causal})
  * @param symbols   the alphabet's symbols (class i ≥ 1 is symbols[i − 1]; 0 is the blank)
  */
 public record SpeechConfig(FrontendConfig frontend, int stack, boolean utterance, String symbols) {

@@ -33,7 +33,7 @@ public final class SpeechModel {
     public final SpeechConfig config;
     public final SequenceModel net;
     public final Alphabet alphabet;
-    /** Global feature mean and deviation (F), used when {@code !config.utterance()}; ones/zeros until fitted. */
+    /** Global feature mean and deviation (F), used when {@code !config.utterance()}; zeros/ones until fitted. */
     public final float[] mean, std;
     private final Frontend frontend;
 
@@ -86,17 +86,31 @@ public final class SpeechModel {
         return stack(f, config.frontend().dim(), config.stack());
     }
 
-    /** Normalises raw features (T, F) in place, per utterance or with the global statistics. */
+    /** Normalises raw features (T, F) in place: per utterance, or causally (a running mean with the global prior). */
     public void normalize(float[] f) {
         int d = config.frontend().dim();
         if (config.utterance()) {
             Frontend.normalize(f, d);
         } else {
-            for (int i = 0; i < f.length; i++) {
-                int j = i % d;
-                f[i] = (f[i] - mean[j]) / std[j];
+            double[] sum = new double[d];
+            for (int t = 0; t < f.length / d; t++) {
+                for (int j = 0; j < d; j++) f[t * d + j] = causal(f[t * d + j], j, t, sum);
             }
         }
+    }
+
+    /** Frames of prior weight the global mean has in the running mean. */
+    static final int PRIOR_FRAMES = 100;
+
+    /**
+     * Causal normalisation of raw feature x of band j at frame t (sum holds Σ of band j over frames before t, and is
+     * updated): μ_t = (N₀·μ + Σ_{s≤t} x_s) / (N₀ + t + 1), x̂ = (x − μ_t) / σ with the global μ, σ and N₀ =
+     * {@link #PRIOR_FRAMES}: the utterance's own level (gain, channel) is learnt as it is heard.
+     */
+    float causal(float x, int j, long t, double[] sum) {
+        sum[j] += x;
+        double mu = (PRIOR_FRAMES * (double) mean[j] + sum[j]) / (PRIOR_FRAMES + t + 1);
+        return (float) ((x - mu) / std[j]);
     }
 
     /** Sets the global mean and deviation from raw training features, each (T_i, F). */
@@ -153,7 +167,7 @@ public final class SpeechModel {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.putAll(config.frontend().fields("speech."));
         meta.put("speech.stack", Integer.toString(config.stack()));
-        meta.put("speech.normalization", config.utterance() ? "utterance" : "global");
+        meta.put("speech.normalization", config.utterance() ? "utterance" : "causal");
         meta.put("speech.symbols", config.symbols());
         meta.put("speech.mean", join(mean));
         meta.put("speech.std", join(std));

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Streaming recognition with a unidirectional model: audio arrives in chunks; each complete 25 ms window becomes a
- * feature frame (normalised with the model's global statistics), every k frames one stacked step goes through the
+ * feature frame (normalised causally, {@link SpeechModel#causal}), every k frames one stacked step goes through the
  * {@link Stepper} (state carried in its {@code Stream}), and greedy CTC emits a character when the best class is
  * neither blank nor the previous step's class. Fed the same audio, {@link #accept} then {@link #finish} give the
  * offline greedy transcript.
@@ -22,6 +22,8 @@ public final class SpeechStream {
     private long consumedBase; // absolute index of buf[0]
     private long nextFrame;    // absolute index of the next frame's first sample
     private boolean anyFrame;
+    private long frames;                                  // frames normalised so far
+    private final double[] sums;                          // the running sums of the causal normalisation
     private final float[] stacked;
     private int inStack;       // frames in the stack buffer
     private int prev = -1;     // the last step's best class
@@ -32,7 +34,7 @@ public final class SpeechStream {
             throw new IllegalArgumentException("streaming needs a unidirectional model (train without --bidirectional)");
         }
         if (model.config.utterance()) {
-            throw new IllegalArgumentException("streaming needs global feature normalisation; this model normalises per utterance");
+            throw new IllegalArgumentException("streaming needs causal feature normalisation; this model normalises per utterance (train without --bidirectional)");
         }
         this.model = model;
         this.frontend = new Frontend(model.config.frontend());
@@ -42,6 +44,7 @@ public final class SpeechStream {
         dim = model.config.frontend().dim();
         k = model.config.stack();
         stacked = new float[k * dim];
+        sums = new double[dim];
     }
 
     /** Feeds samples at the model's rate; returns the characters recognised in this chunk (maybe empty). */
@@ -86,8 +89,9 @@ public final class SpeechStream {
         frontend.frame(buf, start, limit, stacked, inStack * dim);
         for (int j = 0; j < dim; j++) {
             int i = inStack * dim + j;
-            stacked[i] = (stacked[i] - model.mean[j]) / model.std[j];
+            stacked[i] = model.causal(stacked[i], j, frames, sums);
         }
+        frames++;
         anyFrame = true;
         nextFrame += hop;
         if (++inStack == k) step();
