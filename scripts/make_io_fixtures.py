@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the small files that the file-reader tests (Npy, TorchCheckpoint) and the `gru4j run` tests read.
+"""Writes the small files that the file-reader tests (Npy, TorchPickle) and the `gru4j run` tests read.
 
     /usr/bin/python3 scripts/make_io_fixtures.py      # from anywhere; Debian's python3-torch (1.13) and numpy
 

@@ -1,5 +1,9 @@
 package org.gru4j.cli;
 
+import org.gru4j.cli.csv.Csv;
+import org.gru4j.cli.csv.TimeAxis;
+import org.gru4j.cli.plot.Plots;
+
 import org.gru4j.apps.AnomalyDetector;
 import org.gru4j.apps.Metrics;
 import org.gru4j.io.AtomicFile;

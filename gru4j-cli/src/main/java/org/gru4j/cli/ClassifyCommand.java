@@ -1,5 +1,7 @@
 package org.gru4j.cli;
 
+import org.gru4j.cli.csv.Csv;
+
 import org.gru4j.apps.SequenceClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,9 @@
 package org.gru4j.cli;
 
+import org.gru4j.cli.csv.Csv;
+import org.gru4j.cli.csv.TimeAxis;
+import org.gru4j.cli.plot.Plots;
+
 import org.gru4j.apps.Forecaster;
 import org.gru4j.apps.Gaps;
 import org.knowm.xchart.XYChart;

@@ -5,7 +5,7 @@ import org.gru4j.io.ModelFormat;
 import org.gru4j.io.TorchPt;
 import org.gru4j.onnx.OnnxFormat;
 import org.gru4j.io.Safetensors;
-import org.gru4j.io.TorchCheckpoint;
+import org.gru4j.io.TorchPickle;
 import org.gru4j.model.SequenceModelConfig;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.RecurrentConfig;
@@ -88,7 +88,7 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             Map<String, Tensor> all;
             if (f instanceof TorchPt) {
-                all = TorchCheckpoint.read(file);
+                all = TorchPickle.read(file);
                 o.println("file:         " + file + " (" + f.label() + ")");
             } else {
                 Safetensors.Contents st = Safetensors.read(file);

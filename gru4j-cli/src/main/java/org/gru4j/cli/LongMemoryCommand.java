@@ -1,5 +1,7 @@
 package org.gru4j.cli;
 
+import org.gru4j.cli.plot.CurvePlot;
+
 import org.gru4j.apps.LongMemory;
 import org.gru4j.nn.CellKind;
 import picocli.CommandLine.Command;

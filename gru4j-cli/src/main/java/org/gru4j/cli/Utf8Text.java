@@ -17,6 +17,7 @@ final class Utf8Text {
     static String read(Path file, String flag) throws IOException {
         if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(flag + " " + file);
         if (Files.isDirectory(file)) throw new IllegalArgumentException(flag + " " + file + " is a directory, not a text file");
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(flag + " " + file + " is a device, FIFO or socket, not a text file");
         ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);

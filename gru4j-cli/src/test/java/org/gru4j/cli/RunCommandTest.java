@@ -26,15 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from scripts/make_example.py and scripts/make_io_fixtures.py), and every failure a single line on stderr, exit 1,
  * with no output file written and none left half-written.
  */
-class RunCommandTest {
+public class RunCommandTest {
     static final double TOL = 1e-5;
 
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
-    static Result gru4j(String... args) {
+    public static Result gru4j(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code;

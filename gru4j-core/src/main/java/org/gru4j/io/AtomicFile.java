@@ -12,6 +12,11 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a file so that a reader (or a crash) never sees it half-written: the bytes go to a temporary file in the
  * same directory, are forced to disk, and the temporary file is renamed over the target.
+ * <pre>
+ * temporary file   .&lt;target name&gt;.&lt;pid of the writer&gt;.&lt;random&gt;.tmp
+ * </pre>
+ * A process killed mid-write cannot delete its temporary file; the next write of the same target does, when the pid
+ * in its name is no longer a live process (a live writer's file is left alone), and so does {@link #deleteLeftovers}.
  */
 public final class AtomicFile {
     private AtomicFile() {}
@@ -24,7 +29,8 @@ public final class AtomicFile {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) throw new IOException(target + ": directory does not exist");
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        deleteStale(dir, target);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.write(ch);
@@ -54,6 +60,38 @@ public final class AtomicFile {
             return f.startsWith(prefix) && f.endsWith(".tmp");
         })) {
             for (Path p : ds) if (Files.deleteIfExists(p)) n++;
+        }
+        return n;
+    }
+
+    /** How old a temporary file without a pid in its name (an earlier gru4j's) must be to count as stale. */
+    private static final long UNNAMED_STALE_MS = 24L * 3600 * 1000;
+
+    /**
+     * Deletes target's temporary files whose writer is gone: the pid in the name is not a live process (or, for names
+     * without a pid, the file is a day old). Returns how many; a file that cannot be deleted is left.
+     */
+    static int deleteStale(Path dir, Path target) {
+        String prefix = "." + target.getFileName() + ".";
+        int n = 0;
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
+            String f = p.getFileName().toString();
+            return f.startsWith(prefix) && f.endsWith(".tmp");
+        })) {
+            for (Path p : ds) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dot = rest.indexOf('.');
+                boolean stale;
+                try {
+                    long pid = Long.parseLong(dot < 0 ? "x" : rest.substring(0, dot));
+                    stale = ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+                } catch (NumberFormatException e) {
+                    stale = System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis() > UNNAMED_STALE_MS;
+                }
+                if (stale && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) n++;
+            }
+        } catch (IOException | RuntimeException e) {
+            // cleaning up is a courtesy: the write goes on
         }
         return n;
     }

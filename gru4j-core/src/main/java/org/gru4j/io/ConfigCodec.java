@@ -8,6 +8,7 @@ import org.gru4j.nn.Module;
 import org.gru4j.nn.Param;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
+import org.gru4j.nn.StateDict;
 import org.gru4j.tensor.Tensor;
 
 import java.nio.file.Path;
@@ -120,9 +121,12 @@ public final class ConfigCodec {
         return CHAR_LM.equals(m.get("format")) || m.containsKey("format_version") && m.containsKey("model");
     }
 
-    /** A model with zero parameters, of the configuration the fields give; the fields are checked one by one. */
-    public static Module build(Path file, Map<String, String> m) throws ModelFormatException {
-        if (CHAR_LM.equals(m.get("format"))) return buildCharLm(file, m);
+    /**
+     * A model with zero parameters, of the configuration the fields give; the fields are checked one by one, and the
+     * config's size against the values the file holds ({@link RecurrentConfig#checkSize}) before anything is built.
+     */
+    public static Module build(Path file, Map<String, String> m, long availableFloats) throws ModelFormatException {
+        if (CHAR_LM.equals(m.get("format"))) return buildCharLm(file, m, availableFloats);
         String v = field(file, m, "format_version");
         int version;
         try {
@@ -148,6 +152,7 @@ public final class ConfigCodec {
         }
         if (kind.equals("recurrent")) {
             try {
+                rc.checkSize(availableFloats, file.toString());
                 return new Recurrent(rc);
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(file, "inconsistent config: " + e.getMessage());
@@ -167,14 +172,16 @@ public final class ConfigCodec {
             throw new ModelFormatException(file, "metadata field 'head' is '" + h + "', expected per_step or last_step");
         }
         try {
-            return new SequenceModel(new SequenceModelConfig(integer(file, m, "vocab"), rc, dropout, head, integer(file, m, "outputs")));
+            SequenceModelConfig sc = new SequenceModelConfig(integer(file, m, "vocab"), rc, dropout, head, integer(file, m, "outputs"));
+            rc.checkSize(sc.vocab(), sc.outputs(), availableFloats, file.toString());
+            return new SequenceModel(sc);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ModelFormatException(file, "inconsistent config: " + e.getMessage());
         }
     }
 
     /** A character model: embedding (V,E) → stack → per-step head over V, V the length of the vocab array. */
-    private static Module buildCharLm(Path file, Map<String, String> m) throws ModelFormatException {
+    private static Module buildCharLm(Path file, Map<String, String> m, long availableFloats) throws ModelFormatException {
         if (!"1".equals(m.get("format_version"))) {
             throw new ModelFormatException(file, "character model format version " + m.get("format_version") + " is not supported (1 is)");
         }
@@ -190,8 +197,10 @@ public final class ConfigCodec {
         }
         if (vocab < 1) throw new ModelFormatException(file, "metadata 'vocab' is empty");
         try {
-            return new SequenceModel(SequenceModelConfig.nextToken(cell(file, m), vocab, positive(file, m, "embedding"),
-                    positive(file, m, "hidden"), positive(file, m, "layers")));
+            SequenceModelConfig sc = SequenceModelConfig.nextToken(cell(file, m), vocab, positive(file, m, "embedding"),
+                    positive(file, m, "hidden"), positive(file, m, "layers"));
+            sc.recurrent().checkSize(sc.vocab(), sc.outputs(), availableFloats, file.toString());
+            return new SequenceModel(sc);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ModelFormatException(file, "inconsistent config: " + e.getMessage());
         }
@@ -199,7 +208,7 @@ public final class ConfigCodec {
 
     /**
      * Loads parameters into the model, each name and shape checked against the config first so that the message
-     * names both; nothing is loaded when anything is wrong.
+     * names both, and every value finite; nothing is loaded when anything is wrong.
      */
     public static void loadChecked(Path file, Module model, Map<String, Tensor> tensors) throws ModelFormatException {
         Set<String> names = new HashSet<>();
@@ -216,6 +225,11 @@ public final class ConfigCodec {
             if (!names.contains(name)) {
                 throw new ModelFormatException(file, "unexpected tensor '" + name + "' (the config describes " + model.describe() + ")");
             }
+        }
+        try {
+            StateDict.requireFinite(tensors);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, e.getMessage());
         }
         model.load(tensors);
     }

@@ -17,7 +17,7 @@ public final class Json {
 
     /** A syntax error, with its character offset. */
     public static final class ParseException extends Exception {
-        ParseException(String message, int at) {
+        public ParseException(String message, int at) {
             super(message + " at character " + at);
         }
     }
@@ -29,6 +29,40 @@ public final class Json {
         p.space();
         if (p.i != text.length()) throw new ParseException("trailing characters", p.i);
         return v;
+    }
+
+    /** Takes one member of a top-level object. */
+    public interface Member {
+        void accept(String key, Object value, int at) throws ParseException;
+    }
+
+    /**
+     * Parses a top-level JSON object member by member, handing each key and value (parsed as {@link #parse} would)
+     * to member without keeping them: a header of a million entries holds one entry's tree at a time. Duplicate keys
+     * are for member to refuse (at is the key's character offset). Linear in the text.
+     */
+    public static void parseObject(String text, Member member) throws ParseException {
+        Json.Parser p = new Json.Parser(text);
+        p.space();
+        p.expect('{');
+        p.space();
+        if (!p.peek('}')) {
+            while (true) {
+                p.space();
+                if (p.i >= text.length() || text.charAt(p.i) != '"') throw new ParseException("expected a key", p.i);
+                int at = p.i;
+                String k = p.string();
+                p.space();
+                p.expect(':');
+                p.space();
+                member.accept(k, p.value(1), at);
+                p.space();
+                if (p.peek('}')) break;
+                p.expect(',');
+            }
+        }
+        p.space();
+        if (p.i != text.length()) throw new ParseException("trailing characters", p.i);
     }
 
     public static String write(Object value) {
@@ -130,7 +164,7 @@ public final class Json {
                         space();
                         expect(':');
                         space();
-                        if (m.containsKey(k)) throw new ParseException("duplicate key \"" + k + "\"", at);
+                        if (m.containsKey(k)) throw new ParseException("duplicate key \"" + Untrusted.text(k) + "\"", at);
                         m.put(k, value(depth + 1));
                         space();
                         if (peek('}')) return m;
@@ -236,8 +270,8 @@ public final class Json {
                 if (!frac) return Long.parseLong(t);
                 return Double.parseDouble(t);
             } catch (NumberFormatException e) {
-                if (!frac) throw new ParseException("integer out of range: " + t, start);
-                throw new ParseException("bad number: " + t, start);
+                if (!frac) throw new ParseException("integer out of range: " + Untrusted.text(t), start);
+                throw new ParseException("bad number: " + Untrusted.text(t), start);
             }
         }
     }

@@ -98,7 +98,7 @@ public final class ModelFile implements ModelFormat {
         if (!format.equals(FORMAT)) {
             throw new ModelFormatException(file, "metadata field 'format' is '" + format + "', expected '" + FORMAT + "': not a .gru4j model file");
         }
-        Module model = ConfigCodec.build(file, m);
+        Module model = ConfigCodec.build(file, m, st.values());
         Map<String, Tensor> params = new LinkedHashMap<>(), training = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : st.tensors().entrySet()) {
             String k = e.getKey();

@@ -8,7 +8,6 @@ import org.gru4j.train.Checkpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,7 +116,7 @@ public final class ModelFiles {
     /** The model in a file, by the file's extension. */
     public static Contents read(Path file, Options options) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a model file");
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString());
+        LoadBudget.requireRegular(file);   // a device or FIFO is named as such, not read
         return format(file).read(file, options);
     }
 

@@ -1,13 +1,17 @@
 package org.gru4j.io;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.io.IOException;
 
 /**
- * A file that is not what its reader expects. The message names the file and what is wrong, in one line: line breaks
- * that come from the file itself (a quoted header, a name) are shown as \\n and \\r.
+ * A file that is not what its reader expects. The message names the file and what is wrong, in one line: control
+ * characters that come from the file itself (a quoted header, a name) are shown as escapes ({@link Untrusted}), and
+ * the whole message is cut to {@link #MAX} characters however much file text a reader put in it.
  */
 public final class ModelFormatException extends IOException {
+    /** Characters of a whole message (the readers cut each piece of file text to {@link Untrusted#MAX}). */
+    static final int MAX = 2000;
+
     public ModelFormatException(Path file, String what) {
         super(oneLine(file + ": " + what));
     }
@@ -17,6 +21,6 @@ public final class ModelFormatException extends IOException {
     }
 
     static String oneLine(String s) {
-        return s.replace("\r", "\\r").replace("\n", "\\n");
+        return Untrusted.text(s, MAX);
     }
 }

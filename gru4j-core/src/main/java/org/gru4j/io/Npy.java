@@ -30,6 +30,7 @@ public final class Npy {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     public static Tensor read(Path file) throws IOException {
+        LoadBudget.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer pre = readExactly(ch, file, 0, Math.min(size, 12), "the .npy preamble");
@@ -60,7 +61,7 @@ public final class Npy {
             ByteOrder order;
             if (descr.equals("<f4") || descr.equals("=f4")) order = ByteOrder.LITTLE_ENDIAN;
             else if (descr.equals(">f4")) order = ByteOrder.BIG_ENDIAN;
-            else throw new ModelFormatException(file, "dtype '" + descr + "' (" + dtypeName(descr)
+            else throw new ModelFormatException(file, "dtype '" + Untrusted.text(descr) + "' (" + dtypeName(descr)
                         + "); expected float32 ('<f4'): convert with x.astype(numpy.float32)");
             long n = count(shape);
             long dataStart = headerStart + headerLen;
@@ -131,9 +132,17 @@ public final class Npy {
         return b;
     }
 
+    /**
+     * The value of one key of the header dict. A key given twice is refused: numpy would take the last, an earlier
+     * reader of the file the first, and the two would read different arrays.
+     */
     private static String field(Path file, String header, Pattern p, String name) throws ModelFormatException {
+        Matcher keys = Pattern.compile("['\"]" + name + "['\"]\\s*:").matcher(header);
+        if (keys.find() && keys.find()) {
+            throw new ModelFormatException(file, "the .npy header gives '" + name + "' twice: " + Untrusted.text(header.trim()));
+        }
         Matcher m = p.matcher(header);
-        if (!m.find()) throw new ModelFormatException(file, "the .npy header has no valid '" + name + "': " + header.trim());
+        if (!m.find()) throw new ModelFormatException(file, "the .npy header has no valid '" + name + "': " + Untrusted.text(header.trim()));
         return m.group(1);
     }
 
@@ -150,7 +159,7 @@ public final class Npy {
                 if (d < 0 || d > Integer.MAX_VALUE) throw new NumberFormatException();
                 shape[n++] = (int) d;
             } catch (NumberFormatException e) {
-                throw new ModelFormatException(file, "bad dimension '" + p + "' in the .npy shape (" + s + ")");
+                throw new ModelFormatException(file, "bad dimension '" + Untrusted.text(p) + "' in the .npy shape (" + Untrusted.text(s) + ")");
             }
         }
         return Arrays.copyOf(shape, n);

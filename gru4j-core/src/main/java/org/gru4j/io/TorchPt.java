@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code .pt} / {@code .pth}: a {@code torch.save}d state_dict of an nn.GRU / nn.LSTM / nn.RNN, or of a model holding
- * one (options.prefix picks it among several), read through {@link TorchCheckpoint}'s restricted unpickler. Read only:
+ * one (options.prefix picks it among several), read through {@link TorchPickle}'s restricted unpickler. Read only:
  * a .pt is a Python pickle; write .safetensors, which PyTorch loads with load_state_dict.
  */
 public final class TorchPt implements ModelFormat {
@@ -25,7 +25,7 @@ public final class TorchPt implements ModelFormat {
     @Override
     public ModelFiles.Contents read(Path file, ModelFiles.Options options) throws IOException {
         try {
-            return ModelFiles.Contents.of(StateDict.toRecurrent(TorchCheckpoint.read(file), options.prefix(), options.relu()));
+            return ModelFiles.Contents.of(StateDict.toRecurrent(TorchPickle.read(file), options.prefix(), options.relu()));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, e.getMessage(), e);
         }

@@ -96,7 +96,7 @@ public final class TorchSafetensors implements ModelFormat {
         if (options.prefix() == null || configRequired) {
             if (ModelFile.FORMAT.equals(m.get("format"))) return ModelFile.fromSafetensors(file, st);
             if (ConfigCodec.describesModel(m)) {
-                Module model = ConfigCodec.build(file, m);
+                Module model = ConfigCodec.build(file, m, st.values());
                 ConfigCodec.loadChecked(file, model, st.tensors());
                 return new ModelFiles.Contents(model, null, ConfigCodec.extra(m));
             }

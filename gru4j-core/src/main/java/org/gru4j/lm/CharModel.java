@@ -186,8 +186,8 @@ public final class CharModel {
         ModelFiles.Contents c = ModelFiles.formatOr(file, SAFETENSORS).read(file, ModelFiles.Options.NONE);
         Map<String, String> meta = c.metadata();
         if (!ConfigCodec.CHAR_LM.equals(meta.get("format")) || !(c.model() instanceof SequenceModel net)) {
-            throw new ModelFormatException(file, "not a gru4j character model (its safetensors metadata has no \"format\": \""
-                    + ConfigCodec.CHAR_LM + "\")");
+            throw new ModelFormatException(file, "not a gru4j character model (it holds " + c.model().describe()
+                    + ", without the \"format\": \"" + ConfigCodec.CHAR_LM + "\" metadata of one)");
         }
         CharVocabulary vocab;
         try {

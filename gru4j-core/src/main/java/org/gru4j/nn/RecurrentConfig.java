@@ -45,11 +45,68 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
         return cell.gates * hidden;
     }
 
-    /** Parameters of the module: Σ over layers and directions of G·H·(I_l + H) (+ 2·G·H with biases). */
+    /** Parameters of the stack alone: {@link #parameterCount(int, int)} with no embedding and no head. */
     public long parameterCount() {
-        long n = 0, gh = gateRows();
-        for (int l = 0; l < layers; l++) n += directions() * (gh * (layerInput(l) + (long) hidden) + (bias ? 2 * gh : 0));
-        return n;
+        return parameterCount(0, 0);
+    }
+
+    /**
+     * Parameters of the stack, with an embedding of {@code vocab} rows before it and a linear head of {@code outputs}
+     * after it (0 and 0: the stack alone), in long with exact arithmetic:
+     * <pre>
+     * Σ_l D·(G·H·I_l + G·H·H + 2·G·H·[bias])  +  V·I  +  (D·H + 1)·O
+     * </pre>
+     *
+     * @throws ArithmeticException when the count does not fit in a long
+     */
+    public long parameterCount(int vocab, int outputs) {
+        long gh = Math.multiplyExact((long) cell.gates, hidden), n = 0;
+        for (int l = 0; l < Math.min(layers, 2); l++) {
+            long perDirection = Math.addExact(Math.multiplyExact(gh, (long) layerInput(l) + hidden), bias ? Math.multiplyExact(2, gh) : 0);
+            // layers 1 … L-1 are alike: count layer 1 once and multiply
+            long times = l == 0 ? 1 : layers - 1;
+            n = Math.addExact(n, Math.multiplyExact(Math.multiplyExact(perDirection, directions()), times));
+        }
+        long dh = Math.multiplyExact((long) directions(), hidden);
+        n = Math.addExact(n, Math.multiplyExact((long) vocab, input));
+        return Math.addExact(n, Math.multiplyExact(dh + 1, outputs));
+    }
+
+    /** Parameters any config may have whatever its file holds: building it costs at most 8 MB (params and grads). */
+    public static final long SMALL = 1 << 20;
+
+    /**
+     * The size rule for a config read from a file, checked before anything is built: its parameters (with an
+     * embedding of vocab rows and a head of outputs; 0, 0 for none) must be no more than the values the file holds
+     * or {@link #SMALL}, whichever is larger, and must fit in one Java array. A 300-byte file cannot make gru4j
+     * allocate a model of gigabytes; a small config that does not match its tensors is built and then refused naming
+     * the tensor.
+     *
+     * @param availableFloats the values of all tensors in the file (float32 or converted)
+     * @param file            names the file in the message ("m.gru4j", "the state_dict")
+     * @throws IllegalArgumentException naming the file, the config and both counts
+     */
+    public void checkSize(int vocab, int outputs, long availableFloats, String file) {
+        long need;
+        try {
+            need = parameterCount(vocab, outputs);
+        } catch (ArithmeticException e) {
+            need = Long.MAX_VALUE;
+        }
+        String what = describe() + (vocab > 0 ? " with an embedding of " + vocab + " rows" : "") + (outputs > 0 ? " and a head of " + outputs : "");
+        if (need > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the config (" + what + ") has " + (need == Long.MAX_VALUE ? "over 2^63" : need)
+                    + " parameters, more than one array holds (2^31 - 9)");
+        }
+        if (need > availableFloats && need > SMALL) {
+            throw new IllegalArgumentException("the config (" + what + ") has " + need + " parameters, but " + file + " holds only "
+                    + availableFloats + " values");
+        }
+    }
+
+    /** {@link #checkSize(int, int, long, String)} for the stack alone. */
+    public void checkSize(long availableFloats, String file) {
+        checkSize(0, 0, availableFloats, file);
     }
 
     public String describe() {

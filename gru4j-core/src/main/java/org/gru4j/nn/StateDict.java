@@ -1,5 +1,6 @@
 package org.gru4j.nn;
 
+import org.gru4j.io.Untrusted;
 import org.gru4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class StateDict {
         if (modules.isEmpty()) {
             List<String> names = new ArrayList<>(tensors.keySet());
             String shown = names.size() > 8 ? names.subList(0, 8) + " …" : names.toString();
-            throw new IllegalArgumentException("no recurrent module found: no tensor named like weight_ih_l0 among " + shown);
+            throw new IllegalArgumentException("no recurrent module found: no tensor named like weight_ih_l0 among " + Untrusted.text(shown));
         }
         Map<String, Tensor> sd;
         if (prefix != null) {
@@ -67,18 +68,56 @@ public final class StateDict {
             default -> throw new IllegalArgumentException("weight_hh_l0 has shape " + whh.shapeString() + ": " + gates
                     + " gate blocks fit no GRU (3), LSTM (4) or RNN (1)");
         };
+        // layer indices bounded by the tensors present (each layer has at least two), then dense
         int layers = 0;
         boolean reverse = false;
-        for (String k : sd.keySet()) {
-            Matcher m = NAME.matcher(k);
+        long available = 0;
+        for (Map.Entry<String, Tensor> e : sd.entrySet()) {
+            Matcher m = NAME.matcher(e.getKey());
             m.matches();
-            layers = Math.max(layers, Integer.parseInt(m.group(3)) + 1);
+            String digits = m.group(3);
+            long l = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
+            if (l >= sd.size() / 2) {
+                throw new IllegalArgumentException("tensor '" + Untrusted.text(e.getKey()) + "' names layer " + Untrusted.text(digits)
+                        + ", but the module has only " + sd.size() + " tensors (at most " + sd.size() / 2 + " layers)");
+            }
+            layers = Math.max(layers, (int) l + 1);
             reverse |= m.group(4) != null;
+            available += e.getValue().data.length;
+        }
+        for (int l = 0; l < layers; l++) {
+            for (String d : reverse ? new String[]{"", "_reverse"} : new String[]{""}) {
+                for (String w : new String[]{"weight_ih_l", "weight_hh_l"}) {
+                    if (!sd.containsKey(w + l + d)) {
+                        throw new IllegalArgumentException("missing tensor '" + w + l + d + "' (layer indices go up to " + (layers - 1)
+                                + "; they must be dense from 0)");
+                    }
+                }
+            }
         }
         boolean bias = sd.containsKey("bias_ih_l0");
-        Recurrent r = new Recurrent(RecurrentConfig.pytorch(cell, wih.dim(1), hidden, layers, reverse, bias));
+        RecurrentConfig config = RecurrentConfig.pytorch(cell, wih.dim(1), hidden, layers, reverse, bias);
+        config.checkSize(available, "the state_dict");
+        requireFinite(sd);
+        Recurrent r = new Recurrent(config);
         r.load(sd);
         return r;
+    }
+
+    /**
+     * Refuses weights holding NaN or infinity (unless {@link Recurrent#checkFinite} is off): a model loaded with them
+     * gives NaN for every input, silently. The message names the tensor and the position.
+     */
+    public static void requireFinite(Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            int bad = Finite.firstNonFinite(t.data);
+            if (bad >= 0) {
+                throw new IllegalArgumentException("tensor '" + Untrusted.text(e.getKey()) + "' holds " + t.data[bad] + " at "
+                        + Finite.position(bad, t.shape) + ": a model with non-finite weights outputs NaN for every input"
+                        + " (set Recurrent.checkFinite = false to load it anyway)");
+            }
+        }
     }
 
     private static Tensor need(Map<String, Tensor> sd, String name) {
@@ -90,6 +129,6 @@ public final class StateDict {
     private static String prefixes(Map<String, ?> modules) {
         TreeSet<String> s = new TreeSet<>();
         for (String p : modules.keySet()) s.add(p.isEmpty() ? "(no prefix)" : "'" + p + "'");
-        return s.toString();
+        return Untrusted.text(s);
     }
 }

@@ -94,6 +94,19 @@ final class Segment {
         highWater = 0;
     }
 
+    /** Takes other's table and states (other is left empty): how a verified restore replaces this segment at once. */
+    void takeFrom(Segment other) {
+        keys = other.keys;
+        slots = other.slots;
+        states = other.states;
+        lastUsed = other.lastUsed;
+        count = other.count;
+        free = other.free;
+        freeCount = other.freeCount;
+        highWater = other.highWater;
+        other.clear();
+    }
+
     private int newSlot() {
         int slot;
         if (freeCount > 0) {

@@ -6,13 +6,23 @@ import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.nn.Stream;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Many streams stepped through one model, each with its own state, keyed by a long (a sensor id, a user id, a hash
@@ -26,16 +36,21 @@ import java.util.Arrays;
  *
  * <p>The model's weights are copied when the sessions are made: later changes to the model do not reach them.
  * A key's state starts at zero on its first event; {@link #reset}, {@link #remove} and {@link #expireIdle} end it.
- * {@link #snapshot} and {@link #restore} move all states to and from bytes.
+ * {@link #snapshot} and {@link #restore} move all states to and from a stream (or bytes), in checksummed chunks.
+ *
+ * <p>Every stepping entry point and every way in of a state ({@link #setState}, {@link #restore}) refuses NaN and
+ * infinity unless {@link Recurrent#checkFinite} is off, as do the model's weights when the sessions are made.
  */
 public final class Sessions {
     private static final int MAGIC = 0x47525353;          // "GRSS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** Keys per snapshot chunk: each chunk is followed by the CRC-32 of the stream up to it. */
+    static final int CHUNK = 4096;
 
     public final RecurrentConfig config;
     /** Floats of state per key: L·H, doubled for an LSTM (h then c). */
     public final int stateSize;
-    private final float[] weights;
+    private final java.util.Map<String, org.gru4j.tensor.Tensor> weights;   // the model's state_dict (a copy)
     private final Segment[] segments;
     private final ThreadLocal<Stream> streams;
 
@@ -48,7 +63,14 @@ public final class Sessions {
         RecurrentConfig cf = model.config;
         if (cf.bidirectional()) throw new IllegalArgumentException("a bidirectional model cannot be stepped one event at a time");
         this.config = cf;
-        this.weights = model.params.clone();
+        for (org.gru4j.nn.Param p : model.parameters()) {
+            int bad = Finite.firstNonFinite(Arrays.copyOfRange(model.params, p.offset(), p.offset() + p.size()));
+            if (bad >= 0) {
+                throw new IllegalArgumentException(Finite.message("model parameter " + p.name(), model.params[p.offset() + bad], bad, p.shape(),
+                        p.shape().length == 2 ? "row,col" : "i"));
+            }
+        }
+        this.weights = model.stateDict();       // copies: the model may be a view into a larger model's buffer
         int lh = cf.layers() * cf.hidden();
         this.stateSize = cf.cell() == CellKind.LSTM ? 2 * lh : lh;
         int n = Integer.highestOneBit(Math.max(1, segments - 1)) << 1;
@@ -57,7 +79,7 @@ public final class Sessions {
         // each thread steps through its own copy of the weights, packed once
         this.streams = ThreadLocal.withInitial(() -> {
             Recurrent r = new Recurrent(config);
-            System.arraycopy(weights, 0, r.params, 0, weights.length);
+            r.load(weights);
             return new Stream(r);
         });
     }
@@ -111,7 +133,8 @@ public final class Sessions {
             throw new IllegalArgumentException(Finite.message("event for key " + keys[bad / I] + " (row " + bad / I + " of the batch)",
                     x[bad], bad, new int[]{n, I}, "row,i"));
         }
-        // Rounds: within a round every key is distinct, so each state is read and written once.
+        // Rounds: within a round every key is distinct, so each state is read and written once. Row i goes in round
+        // r = (appearances of keys[i] before i); rows are bucketed by round in O(n), however often a key repeats.
         int[] round = new int[n];
         int rounds = 1;
         java.util.HashMap<Long, Integer> seen = new java.util.HashMap<>();
@@ -120,13 +143,16 @@ public final class Sessions {
             round[i] = r;
             rounds = Math.max(rounds, r + 1);
         }
+        int[] start = new int[rounds + 1];
+        for (int i = 0; i < n; i++) start[round[i] + 1]++;
+        for (int r = 0; r < rounds; r++) start[r + 1] += start[r];
+        int[] byRound = new int[n], fill = Arrays.copyOf(start, rounds);
+        for (int i = 0; i < n; i++) byRound[fill[round[i]]++] = i;
         boolean lstm = config.cell() == CellKind.LSTM;
         Stream stream = streams.get();
         for (int r = 0; r < rounds; r++) {
-            int b = 0;
-            for (int i = 0; i < n; i++) if (round[i] == r) b++;
-            int[] rows = new int[b];
-            for (int i = 0, k = 0; i < n; i++) if (round[i] == r) rows[k++] = i;
+            int b = start[r + 1] - start[r];
+            int[] rows = Arrays.copyOfRange(byRound, start[r], start[r + 1]);
             Segment[] locked = lockOrder(keys, rows);
             for (Segment s : locked) s.lock.lock();
             try {
@@ -179,6 +205,8 @@ public final class Sessions {
     /** Sets a key's state (h then c, {@link #stateSize} floats), creating the key if needed. */
     public void setState(long key, float[] state) {
         if (state.length != stateSize) throw new IllegalArgumentException("state holds " + state.length + " values, expected " + stateSize);
+        int bad = Finite.firstNonFinite(state);
+        if (bad >= 0) throw new IllegalArgumentException(Finite.message("state for key " + key, state[bad], bad, new int[]{state.length}, "i"));
         Segment seg = segment(key);
         seg.lock.lock();
         try {
@@ -243,87 +271,162 @@ public final class Sessions {
     }
 
     /**
-     * All keys and states as bytes: magic, version, cell, layers, hidden, state size, key count, then per key its long
-     * and its floats. Consistent per segment (each segment is copied under its lock).
+     * All keys and states, streamed to out (not closed) in chunks, each followed by a checksum:
+     * <pre>
+     * int magic "GRSS", int version 2, UTF cell, int layers, int hidden, int state size
+     * chunk*   int n (1..4096), n × (long key, state size × float), int CRC-32 of every byte before it
+     * end      int -1, long keys in all, int CRC-32 of every byte before it
+     * </pre>
+     * Consistent per segment (each segment is written under its lock; a chunk never spans two). Memory beyond the
+     * stream's buffer is constant, so a snapshot may be larger than any array.
      */
-    public byte[] snapshot() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeUTF(config.cell().id());
-            out.writeInt(config.layers());
-            out.writeInt(config.hidden());
-            out.writeInt(stateSize);
-            for (Segment seg : segments) {
-                seg.lock.lock();
-                try {
-                    out.writeInt(seg.count);
-                    for (int i = 0; i < seg.keys.length; i++) {
+    public void snapshot(OutputStream out) throws IOException {
+        CRC32 crc = new CRC32();
+        DataOutputStream d = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(new FilterOutputStream(out) {
+            @Override
+            public void close() throws IOException {
+                flush();   // the caller's stream stays open
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+        }, 1 << 16), crc));
+        d.writeInt(MAGIC);
+        d.writeInt(VERSION);
+        d.writeUTF(config.cell().id());
+        d.writeInt(config.layers());
+        d.writeInt(config.hidden());
+        d.writeInt(stateSize);
+        long total = 0;
+        for (Segment seg : segments) {
+            seg.lock.lock();
+            try {
+                int left = seg.count, i = 0;
+                while (left > 0) {
+                    int n = Math.min(CHUNK, left);
+                    d.writeInt(n);
+                    for (int k = 0; k < n; i++) {
                         int slot = seg.slots[i];
                         if (slot < 0) continue;
-                        out.writeLong(seg.keys[i]);
-                        for (int j = 0; j < stateSize; j++) out.writeFloat(seg.states[slot * stateSize + j]);
+                        d.writeLong(seg.keys[i]);
+                        for (int j = 0; j < stateSize; j++) d.writeFloat(seg.states[slot * stateSize + j]);
+                        k++;
                     }
-                } finally {
-                    seg.lock.unlock();
+                    d.writeInt((int) crc.getValue());
+                    left -= n;
+                    total += n;
                 }
+            } finally {
+                seg.lock.unlock();
             }
-            out.writeInt(-1);
+        }
+        d.writeInt(-1);
+        d.writeLong(total);
+        d.writeInt((int) crc.getValue());
+        d.close();
+    }
+
+    /** {@link #snapshot(OutputStream)} into one array (so at most 2 GB). */
+    public byte[] snapshot() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            snapshot(bytes);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    /**
-     * Replaces all states with a {@link #snapshot}'s. The snapshot must come from sessions of the same cell, layers and
-     * hidden size; otherwise nothing changes and the error says what differs.
-     */
+    /** {@link #restore(InputStream)} from an array. */
     public void restore(byte[] snapshot) {
-        java.util.ArrayList<long[]> keys = new java.util.ArrayList<>();
-        java.util.ArrayList<float[]> states = new java.util.ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            if (in.readInt() != MAGIC) throw new IllegalArgumentException("not a gru4j sessions snapshot");
-            int v = in.readInt();
-            if (v != VERSION) throw new IllegalArgumentException("snapshot version " + v + ", this gru4j reads " + VERSION);
-            String cell = in.readUTF();
-            int layers = in.readInt(), hidden = in.readInt(), size = in.readInt();
-            if (!cell.equals(config.cell().id()) || layers != config.layers() || hidden != config.hidden() || size != stateSize) {
-                throw new IllegalArgumentException("snapshot is of a " + cell + " with " + layers + " layers of " + hidden
-                        + "; these sessions run " + config.describe());
-            }
-            while (true) {
-                int count = in.readInt();
-                if (count < 0) break;
-                for (int i = 0; i < count; i++) {
-                    keys.add(new long[]{in.readLong()});
-                    float[] s = new float[stateSize];
-                    for (int j = 0; j < stateSize; j++) s[j] = in.readFloat();
-                    states.add(s);
-                }
-            }
+        try {
+            restore(new ByteArrayInputStream(snapshot));
         } catch (IOException e) {
-            throw new IllegalArgumentException("truncated or corrupt sessions snapshot", e);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Replaces all states with a {@link #snapshot}'s, read from in (not closed). Every chunk's checksum is verified, and
+     * every state checked for NaN and infinity, before anything changes: the snapshot must come from sessions of the
+     * same cell, layers and hidden size, be whole and unaltered; otherwise nothing changes and the
+     * IllegalArgumentException says what is wrong. IOException only when reading in fails.
+     */
+    public void restore(InputStream in) throws IOException {
+        CRC32 crc = new CRC32();
+        DataInputStream d = new DataInputStream(new CheckedInputStream(new BufferedInputStream(in, 1 << 16), crc));
+        Segment[] staged = new Segment[segments.length];
+        for (int i = 0; i < staged.length; i++) staged[i] = new Segment(stateSize);
+        try {
+            if (d.readInt() != MAGIC) throw new IllegalArgumentException("not a gru4j sessions snapshot");
+            int v = d.readInt();
+            if (v != VERSION) {
+                throw new IllegalArgumentException("snapshot version " + v + ", this gru4j reads " + VERSION
+                        + (v == 1 ? " (version 1 had no checksums: take the snapshot again)" : ""));
+            }
+            String cell = d.readUTF();
+            int layers = d.readInt(), hidden = d.readInt(), size = d.readInt();
+            if (!cell.equals(config.cell().id()) || layers != config.layers() || hidden != config.hidden() || size != stateSize) {
+                throw new IllegalArgumentException("snapshot is of a " + org.gru4j.io.Untrusted.text(cell) + " with " + layers + " layers of "
+                        + hidden + "; these sessions run " + config.describe());
+            }
+            long total = 0, chunk = 0;
+            float[] state = new float[stateSize];
+            String nonFinite = null;
+            while (true) {
+                int n = d.readInt();
+                if (n == -1) break;
+                if (n < 1 || n > CHUNK) throw new IllegalArgumentException("corrupt sessions snapshot: chunk " + chunk + " claims " + n + " keys");
+                for (int i = 0; i < n; i++) {
+                    long key = d.readLong();
+                    for (int j = 0; j < stateSize; j++) state[j] = d.readFloat();
+                    int bad = nonFinite == null ? Finite.firstNonFinite(state) : -1;
+                    if (bad >= 0) nonFinite = Finite.message("state of key " + key, state[bad], bad, new int[]{stateSize}, "i");
+                    Segment seg = staged[segmentIndex(key)];
+                    int slot = seg.slotFor(key, true);   // first: it may grow seg.states
+                    System.arraycopy(state, 0, seg.states, slot * stateSize, stateSize);
+                }
+                checksum(d, crc, "chunk " + chunk);   // first, so an altered byte is named as such
+                if (nonFinite != null) throw new IllegalArgumentException("sessions snapshot: " + nonFinite);
+                total += n;
+                chunk++;
+            }
+            long claimed = d.readLong();
+            checksum(d, crc, "the end");
+            if (claimed != total) throw new IllegalArgumentException("corrupt sessions snapshot: says " + claimed + " keys, holds " + total);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException("truncated sessions snapshot", e);
         }
         for (Segment seg : segments) seg.lock.lock();
         try {
-            for (Segment seg : segments) seg.clear();
             long now = System.nanoTime();
-            for (int i = 0; i < keys.size(); i++) {
-                long key = keys.get(i)[0];
-                Segment seg = segment(key);
-                int slot = seg.slotFor(key, true);
-                System.arraycopy(states.get(i), 0, seg.states, slot * stateSize, stateSize);
-                seg.lastUsed[slot] = now;
+            for (int i = 0; i < segments.length; i++) {
+                segments[i].takeFrom(staged[i]);
+                Arrays.fill(segments[i].lastUsed, now);
             }
         } finally {
             for (int k = segments.length - 1; k >= 0; k--) segments[k].lock.unlock();
         }
     }
 
+    /** Reads the stored CRC-32 and compares it with the running one of every byte before it. */
+    private static void checksum(DataInputStream d, CRC32 crc, String where) throws IOException {
+        int expected = (int) crc.getValue();
+        int stored = d.readInt();
+        if (stored != expected) {
+            throw new IllegalArgumentException("corrupt sessions snapshot: checksum of " + where + " is " + Integer.toHexString(stored)
+                    + ", the bytes give " + Integer.toHexString(expected));
+        }
+    }
+
     private Segment segment(long key) {
-        return segments[(int) (mix(key) >>> 40) & (segments.length - 1)];
+        return segments[segmentIndex(key)];
+    }
+
+    private int segmentIndex(long key) {
+        return (int) (mix(key) >>> 40) & (segments.length - 1);
     }
 
     /** The segments the given rows' keys fall in, each once, in index order (a fixed order cannot deadlock). */

@@ -18,7 +18,8 @@ import org.gru4j.tensor.Tensor;
 public record Evaluation(double loss, double lossPerRow, double accuracy, long rows, long sequences) {
 
     public static Evaluation of(SequenceModel model, Loss loss, Batches batches) {
-        final boolean classes = loss instanceof CrossEntropy, perStep = model.config.head() == Head.PER_STEP;
+        final boolean classes = loss instanceof CrossEntropy;
+        final boolean perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();
         final int ignore = loss instanceof CrossEntropy ce ? ce.ignoreIndex() : Integer.MIN_VALUE;
         double bySequence = 0, byRow = 0;
         long rows = 0, sequences = 0, right = 0;

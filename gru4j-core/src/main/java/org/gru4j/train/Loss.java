@@ -18,6 +18,15 @@ public interface Loss {
 
     String name();
 
+    /**
+     * Whether the targets are one per sequence (B,…) even where the predictions are per step (T,B,C): a CTC loss's
+     * label sequences. The trainer splits such a batch among its replicas along the targets' first dimension, and an
+     * evaluation counts sequences.
+     */
+    default boolean targetsPerSequence() {
+        return false;
+    }
+
     /** The loss named on a command line: cross_entropy, mse, mae, huber (δ = 1), bce_with_logits. */
     static Loss parse(String name) {
         return switch (name) {

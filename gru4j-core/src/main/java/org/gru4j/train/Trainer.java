@@ -40,7 +40,7 @@ public final class Trainer {
     public final Loss loss;
     public final TrainConfig config;
     private final Progress progress;
-    private final boolean classes, perStep;
+    private final boolean classes, perStep;    // perStep: the targets are per step
     private final SequenceModel[] replicas;   // replicas[0] is the model
 
     private final Rng dropout;
@@ -69,13 +69,13 @@ public final class Trainer {
         this.config = config;
         this.progress = progress == null ? Progress.SILENT : progress;
         this.classes = loss instanceof CrossEntropy;
-        this.perStep = model.config.head() == Head.PER_STEP;
+        this.perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();   // targets (T,B,…), else (B,…)
         if (config.epochs() == 0 && config.maxSteps() == 0 && config.maxSeconds() == 0) {
             throw new IllegalArgumentException("training needs a cap: epochs, steps or seconds");
         }
         this.dropout = new Rng(new Rng(config.seed() ^ 0x6A09E667F3BCC909L).nextLong());
         if (config.bpttChunk() > 0) {
-            if (!perStep) throw new IllegalArgumentException("truncated BPTT needs a per-step head");
+            if (!perStep) throw new IllegalArgumentException("truncated BPTT needs a per-step head and per-step targets");
             if (model.config.recurrent().bidirectional()) throw new IllegalArgumentException("truncated BPTT cannot carry a bidirectional state");
         }
         this.replicas = new SequenceModel[config.threads()];

@@ -54,4 +54,24 @@ class AtomicFileTest {
         assertEquals(missing + ": directory does not exist", e.getMessage());
         assertEquals(List.of(), files());
     }
+
+    @Test
+    void staleTemporaryFilesOfDeadWritersAreCleanedOnTheNextWrite() throws IOException {
+        Path f = tmp.resolve("m.gru4j");
+        // a pid that is not running: a process started and waited for
+        long dead;
+        try {
+            Process p = new ProcessBuilder("true").start();
+            p.waitFor();
+            dead = p.pid();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        Path stale = tmp.resolve(".m.gru4j." + dead + ".123.tmp");
+        Path live = tmp.resolve(".m.gru4j." + ProcessHandle.current().pid() + ".456.tmp");
+        Path other = tmp.resolve(".other.gru4j." + dead + ".789.tmp");
+        for (Path p : List.of(stale, live, other)) Files.writeString(p, "half");
+        AtomicFile.write(f, ch -> AtomicFile.writeFully(ch, ByteBuffer.wrap("new".getBytes())));
+        assertEquals(List.of(live, other, f), files(), "the dead writer's file of this target is gone, the rest stay");
+    }
 }

@@ -37,9 +37,13 @@ public final class FuzzCheck {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    /** A reader may allocate a fixed 48 MiB plus 16 bytes per input byte (int8 data read as float32 or int64 is 4x or 8x). */
+    /**
+     * A reader may allocate twice its load budget ({@link LoadBudget}: 64 MiB + 8 bytes per input byte): the budget
+     * counts what the file's claims buy (its values as float32, inflated entries, pickle objects), the factor 2 covers
+     * the copies and bookkeeping around them. Anything that grows with a claim rather than with the bytes fails.
+     */
     static long allocationLimit(long inputBytes) {
-        return (48L << 20) + 16 * inputBytes;
+        return 2 * LoadBudget.rule(inputBytes);
     }
 
     /**

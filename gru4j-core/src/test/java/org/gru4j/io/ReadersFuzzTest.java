@@ -34,7 +34,7 @@ class ReadersFuzzTest {
 
     static final FuzzCheck.Reader NPY = Npy::read;
     static final FuzzCheck.Reader SAFETENSORS = Safetensors::read;
-    static final FuzzCheck.Reader TORCH = TorchCheckpoint::read;
+    static final FuzzCheck.Reader TORCH = TorchPickle::read;
     static final FuzzCheck.Reader JSON_TEXT = f -> Json.parse(Files.readString(f, StandardCharsets.ISO_8859_1));
 
     private static final Map<String, byte[]> SEEDS = new ConcurrentHashMap<>();
@@ -170,6 +170,37 @@ class ReadersFuzzTest {
             ops.add(("c" + g).getBytes(StandardCharsets.US_ASCII));                // GLOBAL
         }
         return ops.toArray(new byte[0][]);
+    }
+
+    /** Issue 16's shapes (HostilePrograms): one storage viewed many ways, deflated claims, the pickle deflated. */
+    @Test
+    void torchAmplification() {
+        FuzzTries.run("torchAmplification", r -> FuzzCheck.check("torch", HostilePrograms.torchAmplification(r), work("amp.pt"), TORCH, IO));
+    }
+
+    /** Deep lists, tuples and dicts, long keys, containers holding themselves as values, keys and sizes. */
+    @Test
+    void torchNesting() {
+        FuzzTries.run("torchNesting", r -> FuzzCheck.check("torch", HostilePrograms.torchNesting(r), work("nest.pt"), TORCH, IO));
+    }
+
+    /** One key set many times, one storage declared many ways, many storages, zero-size tensors, DUPs. */
+    @Test
+    void torchRepetition() {
+        FuzzTries.run("torchRepetition", r -> FuzzCheck.check("torch", HostilePrograms.torchRepetition(r), work("rep.pt"), TORCH, IO));
+    }
+
+    /** Many entries, duplicate names, zero-size tensors, shared offsets, nested metadata. */
+    @Test
+    void safetensorsRepetition() {
+        FuzzTries.run("safetensorsRepetition", r -> FuzzCheck.check("safetensors", HostilePrograms.safetensors(r), work("rep.safetensors"),
+                SAFETENSORS, IO));
+    }
+
+    /** Deep brackets and repeated keys. */
+    @Test
+    void jsonNesting() {
+        FuzzTries.run("jsonNesting", r -> FuzzCheck.check("json", HostilePrograms.json(r), work("nest.json"), JSON_TEXT, JSON));
     }
 
     @Test

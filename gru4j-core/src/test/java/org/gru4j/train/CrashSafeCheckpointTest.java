@@ -49,23 +49,28 @@ class CrashSafeCheckpointTest {
         Path ck = dir.resolve("run.safetensors");
         Random rnd = new Random(20261126);
         long last = 0, leftoverTotal = 0;
+        int maxDelay = 500;        // ms; doubled after a kill that came before any progress (a loaded machine starts JVMs slowly)
         for (int k = 0; k < kills; k++) {
             Process p = child(ck, Long.MAX_VALUE);
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertNotNull(line, "child " + k + " printed nothing: " + Files.readString(dir.resolve("child.err")));
             assertEquals("resumed " + last, line, "child " + k + " resumes from the last checkpoint");
-            Thread.sleep(rnd.nextInt(50, 500));
+            Thread.sleep(rnd.nextInt(50, maxDelay));
             p.destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             List<Path> left = leftovers(ck);
             assertTrue(left.size() <= 1, "kill " + k + ": temporary files pile up: " + left);
             leftoverTotal += left.size();
-            if (!Files.exists(ck) && last == 0) continue;   // killed before its first checkpoint
+            if (!Files.exists(ck) && last == 0) {      // killed before its first checkpoint
+                maxDelay = Math.min(2 * maxDelay, 16_000);
+                continue;
+            }
             Checkpoint c = org.gru4j.io.CheckpointFile.read(ck);   // whole: it parses, with all its metadata
             assertTrue(c.step() >= last, "kill " + k + ": step went back from " + last + " to " + c.step());
             assertEquals(TrainerTest.model(org.gru4j.model.SequenceModelConfig.seqToSeq(org.gru4j.nn.CellKind.GRU, 2, 8, 1, 1), 1)
                     .parameterCount(), c.params().values().stream().mapToInt(t -> t.data.length).sum());
+            if (c.step() == last) maxDelay = Math.min(2 * maxDelay, 16_000);
             last = c.step();
         }
         assertTrue(last > 0, "the children made no progress in " + kills + " runs");

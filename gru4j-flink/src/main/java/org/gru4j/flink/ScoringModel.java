@@ -73,7 +73,7 @@ public record ScoringModel(Map<String, String> config, float[] params, double th
     private static Module build(Map<String, String> config, float[] params) {
         Module m;
         try {
-            m = ConfigCodec.build(Path.of("scoring model"), config);
+            m = ConfigCodec.build(Path.of("scoring model"), config, params.length);
         } catch (ModelFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

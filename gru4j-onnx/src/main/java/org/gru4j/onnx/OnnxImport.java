@@ -61,8 +61,8 @@ public final class OnnxImport {
      * its configuration in metadata_props, else the plain recurrent stack {@link #read} recognises.
      */
     public static ModelFiles.Contents readModel(Path file) throws IOException {
+        OnnxModel m = OnnxReader.read(file);   // first: it refuses devices and FIFOs before anything is read whole
         byte[] bytes = Files.readAllBytes(file);
-        OnnxModel m = OnnxReader.read(file);
         Map<String, String> meta;
         try {
             meta = metadataProps(bytes);
@@ -71,7 +71,7 @@ public final class OnnxImport {
         }
         try {
             if (!"gru4j".equals(meta.get("format"))) return ModelFiles.Contents.of(recurrent(m));
-            ModelFiles.Contents c = ModelFiles.Contents.of(ConfigCodec.build(file, meta));
+            ModelFiles.Contents c = ModelFiles.Contents.of(ConfigCodec.build(file, meta, OnnxReader.values(m)));
             RecurrentConfig cf = c.recurrentConfig();
             if (cf.cell() == CellKind.GRU && !cf.zKeepsState()) {
                 throw new IllegalArgumentException("metadata says z_keeps_state=false; gru4j writes ONNX weights with z keeping the state");

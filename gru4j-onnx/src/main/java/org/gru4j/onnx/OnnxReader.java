@@ -3,7 +3,9 @@ package org.gru4j.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import org.gru4j.io.LoadBudget;
 import org.gru4j.io.ModelFormatException;
+import org.gru4j.io.Untrusted;
 import org.gru4j.onnx.OnnxModel.Attribute;
 import org.gru4j.onnx.OnnxModel.Graph;
 import org.gru4j.onnx.OnnxModel.Node;
@@ -15,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +30,51 @@ import java.util.Map;
 public final class OnnxReader {
     private OnnxReader() {}
 
+    /**
+     * Reads the model and checks what decoding its initializers will allocate against the load budget
+     * ({@link LoadBudget}: 64 MiB + 8 × the bytes of the model file and of the external data files it names), before
+     * any initializer is decoded: 300 uint8 initializers that share one 10 MB external blob would decode to 24 GB.
+     */
     public static OnnxModel read(Path file) throws IOException {
+        LoadBudget.requireRegular(file);
         byte[] bytes = Files.readAllBytes(file);
         Path dir = file.toAbsolutePath().getParent();
+        OnnxModel m;
         try {
-            return model(CodedInputStream.newInstance(bytes), dir);
+            m = model(CodedInputStream.newInstance(bytes), dir);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new ModelFormatException(file, "not a readable ONNX model (" + e.getMessage() + ")", e);
+            throw new ModelFormatException(file, "not a readable ONNX model (" + Untrusted.text(e.getMessage()) + ")", e);
         }
+        checkBudget(file, m, bytes.length);
+        return m;
+    }
+
+    private static void checkBudget(Path file, OnnxModel m, long modelBytes) throws IOException {
+        long size = modelBytes;
+        Set<String> seen = new HashSet<>();
+        for (TensorProto t : m.graph().initializers()) {
+            String location = t.externalLocation() ? t.external().get("location") : null;
+            if (location == null || !seen.add(location)) continue;
+            try {
+                Path f = m.dir().resolve(location);
+                if (Files.isRegularFile(f)) size += Files.size(f);
+            } catch (RuntimeException | IOException e) {
+                // a bad location is refused, naming it, when the initializer is decoded
+            }
+        }
+        LoadBudget budget = LoadBudget.forBytes(file, size);
+        for (TensorProto t : m.graph().initializers()) budget.charge(TensorData.cost(t), "initializer '" + Untrusted.text(t.name()) + "'");
+    }
+
+    /** The values of all initializers as their dims declare them (saturating): what a config in the metadata may ask for at most. */
+    public static long values(OnnxModel m) {
+        long n = 0;
+        for (TensorProto t : m.graph().initializers()) {
+            long c = 1;
+            for (long d : t.dims()) c = d <= 0 ? 0 : c > Long.MAX_VALUE / 4 / d ? Long.MAX_VALUE / 4 : c * d;
+            n = Math.min(Long.MAX_VALUE / 4, n + c);
+        }
+        return n;
     }
 
     /** Parses the bytes of a ModelProto; dir is where external data is looked for. */

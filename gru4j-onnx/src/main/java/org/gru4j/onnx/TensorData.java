@@ -1,5 +1,6 @@
 package org.gru4j.onnx;
 
+import org.gru4j.io.Untrusted;
 import org.gru4j.onnx.OnnxModel.TensorProto;
 
 import java.io.IOException;
@@ -93,6 +94,27 @@ final class TensorData {
         return t.dataType() == BOOL ? Value.bools(shape, l) : Value.ints(shape, l);
     }
 
+    /**
+     * What decoding t allocates, for the load budget: its values (4 bytes a float32, 8 an int64, as {@link Value} holds
+     * them) plus the bytes read from external data; saturating. Shapes and types decode refuses count as 0.
+     */
+    static long cost(TensorProto t) {
+        long n = 1;
+        for (long d : t.dims()) {
+            if (d < 0) return 0;
+            n = d == 0 ? 0 : n > (Long.MAX_VALUE / 32) / d ? Long.MAX_VALUE / 32 : n * d;
+        }
+        if (n > Value.MAX_SIZE) return 0;   // decode refuses it as too large, naming it
+        int width = switch (t.dataType()) {
+            case FLOAT, INT32, UINT32 -> 4;
+            case DOUBLE, INT64, UINT64 -> 8;
+            case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+            case INT8, UINT8, BOOL -> 1;
+            default -> 0;
+        };
+        return n * ((isFloat(t.dataType()) ? 4 : 8) + (t.externalLocation() ? width : 0));
+    }
+
     static boolean isFloat(int type) {
         return type == FLOAT || type == DOUBLE || type == FLOAT16 || type == BFLOAT16;
     }
@@ -132,19 +154,19 @@ final class TensorData {
             file = base.resolve(location).normalize();
             absolute = Path.of(location).isAbsolute();
         } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException(what + ": external data location '" + location + "' is not a valid path (" + e.getReason() + ")");
+            throw new IllegalArgumentException(what + ": external data location '" + Untrusted.text(location) + "' is not a valid path (" + e.getReason() + ")");
         }
         if (absolute || !file.startsWith(base)) {
-            throw new IllegalArgumentException(what + ": external data location '" + location + "' is outside the model's directory");
+            throw new IllegalArgumentException(what + ": external data location '" + Untrusted.text(location) + "' is outside the model's directory");
         }
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + ": external data file '" + location + "' not found in " + base);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + ": external data file '" + Untrusted.text(location) + "' not found in " + base);
         if (!file.toRealPath().startsWith(base)) {
-            throw new IllegalArgumentException(what + ": external data location '" + location + "' links outside the model's directory");
+            throw new IllegalArgumentException(what + ": external data location '" + Untrusted.text(location) + "' links outside the model's directory");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (offset + length > ch.size()) {
                 throw new IllegalArgumentException(what + ": external data [" + offset + ", " + (offset + length) + ") is past the end of '"
-                        + location + "' (" + ch.size() + " bytes)");
+                        + Untrusted.text(location) + "' (" + ch.size() + " bytes)");
             }
             ByteBuffer buf = ByteBuffer.allocate((int) length);
             while (buf.hasRemaining()) {

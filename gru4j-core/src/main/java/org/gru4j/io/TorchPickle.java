@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +38,25 @@ import java.util.zip.ZipFile;
  * Nested dictionaries are flattened with dots ({@code {"model": {"rnn.weight_ih_l0": t}}} → {@code model.rnn.weight_ih_l0});
  * values that are not tensors (epoch counters, hyper-parameters) are left out.
  */
-public final class TorchCheckpoint {
-    private TorchCheckpoint() {}
+public final class TorchPickle {
+    private TorchPickle() {}
 
     private static final long MAX_PICKLE = 256L << 20;
     private static final int MAX_DEPTH = 64, MAX_ENTRIES = 1 << 20;
+    /** Objects data.pkl may make (containers, strings, numbers, items added), opcodes it may run, MARKs open at once. */
+    private static final int MAX_OBJECTS = 1 << 20, MAX_OPS = 1 << 24, MAX_MARKS = 1 << 12;
+    /** Characters of a flattened tensor name. */
+    private static final int MAX_NAME = 1 << 12;
+    /** What one object data.pkl makes costs the budget: about an empty dict, or a list slot and its boxed value. */
+    private static final long OBJECT_BYTES = 64;
+    /** A deflated entry may inflate to at most this many times its stored size (beyond 1 MiB): torch.save stores entries uncompressed. */
+    private static final long MAX_RATIO = 256;
     /** Values an expanded (stride 0) view may hold beyond its storage's own elements: 64 MB of float32. */
     private static final long MAX_EXPANDED = 1L << 24;
 
     /** The tensors of a torch.save file, flattened to dotted names, as float32. */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        LoadBudget budget = LoadBudget.of(file);
         byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(head, 0, 4);
@@ -68,23 +78,23 @@ public final class TorchCheckpoint {
             if (root == null) throw new ModelFormatException(file, "zip archive without data.pkl: not a torch.save file");
             ZipEntry order = zip.getEntry(root + "byteorder");
             if (order != null) {
-                String bo = new String(readEntry(zip, order, file, 16), StandardCharsets.US_ASCII).trim();
-                if (!bo.equals("little")) throw new ModelFormatException(file, "byte order '" + bo + "' is not supported (only little-endian)");
+                String bo = new String(readEntry(zip, order, file, 16, budget), StandardCharsets.US_ASCII).trim();
+                if (!bo.equals("little")) throw new ModelFormatException(file, "byte order '" + Untrusted.text(bo) + "' is not supported (only little-endian)");
             }
-            byte[] pkl = readEntry(zip, zip.getEntry(root + "data.pkl"), file, MAX_PICKLE);
+            byte[] pkl = readEntry(zip, zip.getEntry(root + "data.pkl"), file, MAX_PICKLE, budget);
             final String dataDir = root + "data/";
             Unpickler u = new Unpickler(file, pkl, key -> {
                 ZipEntry e = zip.getEntry(dataDir + key);
                 if (e == null) throw new ModelFormatException(file, "storage '" + key + "' is missing from the archive");
                 return e;
-            }, zip);
+            }, zip, budget);
             Object top = u.load();
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            if (top instanceof Tensor) throw new ModelFormatException(file, "holds a single tensor, not a state_dict");
+            if (top instanceof View) throw new ModelFormatException(file, "holds a single tensor, not a state_dict");
             if (!(top instanceof Map<?, ?> m)) throw new ModelFormatException(file, "holds a " + Unpickler.kind(top) + ", not a state_dict");
-            flatten(file, "", m, out, 0, new int[]{MAX_ENTRIES});
-            if (out.isEmpty()) throw new ModelFormatException(file, "holds no tensors");
-            return Collections.unmodifiableMap(out);
+            Map<String, View> views = new LinkedHashMap<>();
+            flatten(file, "", m, views, 0, new int[]{MAX_ENTRIES}, Collections.newSetFromMap(new IdentityHashMap<>()));
+            if (views.isEmpty()) throw new ModelFormatException(file, "holds no tensors");
+            return Collections.unmodifiableMap(u.materialise(views));
         } catch (ZipException e) {
             throw new ModelFormatException(file, "corrupt zip archive: " + e.getMessage(), e);
         } catch (EOFException e) {   // an entry's offset or size points past the end of the file
@@ -93,23 +103,43 @@ public final class TorchCheckpoint {
     }
 
     /**
-     * Depth and the number of entries visited are bounded: a pickle can make a dict that holds itself, or one shared
-     * at every level of a chain, which would name 2^depth tensors.
+     * Depth, name length and the number of entries visited are bounded, and a dict on the path being flattened may
+     * not appear inside itself: a pickle can make a dict that holds itself, or one shared at every level of a chain,
+     * which would name 2^depth tensors.
      */
-    private static void flatten(Path file, String prefix, Map<?, ?> m, Map<String, Tensor> out, int depth, int[] budget)
-            throws ModelFormatException {
-        if (depth > MAX_DEPTH) throw new ModelFormatException(file, "dictionaries nested deeper than " + MAX_DEPTH + " (at '" + prefix + "')");
+    private static void flatten(Path file, String prefix, Map<?, ?> m, Map<String, View> out, int depth, int[] budget,
+                                Set<Map<?, ?>> path) throws ModelFormatException {
+        if (depth > MAX_DEPTH) throw new ModelFormatException(file, "dictionaries nested deeper than " + MAX_DEPTH + " (at '" + Untrusted.text(prefix) + "')");
+        if (!path.add(m)) throw new ModelFormatException(file, "a dictionary contains itself (at '" + Untrusted.text(prefix) + "')");
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (--budget[0] < 0) throw new ModelFormatException(file, "more than " + MAX_ENTRIES + " dictionary entries");
-            String k = prefix + e.getKey();
-            if (e.getValue() instanceof Tensor t) out.put(k, t);
-            else if (e.getValue() instanceof Map<?, ?> sub) flatten(file, k + ".", sub, out, depth + 1, budget);
+            if (!(e.getValue() instanceof View) && !(e.getValue() instanceof Map)) continue;
+            String key = String.valueOf(e.getKey());
+            if ((long) prefix.length() + key.length() > MAX_NAME) {
+                throw new ModelFormatException(file, "a tensor name of over " + MAX_NAME + " characters ('" + Untrusted.text(prefix) + "' + '"
+                        + Untrusted.text(key) + "')");
+            }
+            String k = prefix + key;
+            if (e.getValue() instanceof View t) out.put(k, t);
+            else flatten(file, k + ".", (Map<?, ?>) e.getValue(), out, depth + 1, budget, path);
+        }
+        path.remove(m);
+    }
+
+    /** Refuses a deflated entry that would inflate more than {@link #MAX_RATIO} times (beyond 1 MiB). */
+    static void checkRatio(ZipEntry e, Path file) throws ModelFormatException {
+        long size = e.getSize(), packed = e.getCompressedSize();
+        if (e.getMethod() == ZipEntry.DEFLATED && size > (1L << 20) && (packed <= 0 || size / packed > MAX_RATIO)) {
+            throw new ModelFormatException(file, "archive entry " + Untrusted.text(e.getName()) + " inflates " + packed + " stored bytes to "
+                    + size + ", over " + MAX_RATIO + " times (a zip bomb?)");
         }
     }
 
-    static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long limit) throws IOException {
+    static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long limit, LoadBudget budget) throws IOException {
         long size = e.getSize();
-        if (size > limit) throw new ModelFormatException(file, "archive entry " + e.getName() + " is " + size + " bytes, over the " + limit + " limit");
+        if (size > limit) throw new ModelFormatException(file, "archive entry " + Untrusted.text(e.getName()) + " is " + size + " bytes, over the " + limit + " limit");
+        checkRatio(e, file);
+        budget.charge(size >= 0 ? size : limit, "archive entry " + Untrusted.text(e.getName()));
         try (InputStream in = zip.getInputStream(e)) {
             byte[] b = in.readNBytes((int) Math.min(limit, size >= 0 ? size : limit));
             if (size >= 0 && b.length != size) throw new ModelFormatException(file, "archive entry " + e.getName() + " is truncated");
@@ -127,6 +157,12 @@ public final class TorchCheckpoint {
 
     /** A storage tag from a persistent id: its element type, key in the archive and element count. */
     private record Storage(String dtype, String key, long numel) {}
+
+    /**
+     * A tensor as the pickle rebuilds it: a view of a storage (offset, sizes, strides in elements), not yet read. Views
+     * share their storage; only the views the returned state_dict reaches are read, each once.
+     */
+    private record View(Storage storage, long offset, List<Long> size, List<Long> stride, long count) {}
 
     private static final Map<String, String> STORAGES = Map.ofEntries(
             Map.entry("FloatStorage", "F32"), Map.entry("DoubleStorage", "F64"), Map.entry("HalfStorage", "F16"),
@@ -152,14 +188,16 @@ public final class TorchCheckpoint {
         final ArrayList<Object> stack = new ArrayList<>();
         final ArrayList<Integer> marks = new ArrayList<>();
         final Map<Long, Object> memo = new HashMap<>();
-        final Map<String, ByteBuffer> storageBytes = new HashMap<>();
         final Map<String, Storage> storages = new HashMap<>();
+        final LoadBudget budget;
+        int ops, objects, charged;
 
-        Unpickler(Path file, byte[] pkl, StorageEntries entries, ZipFile zip) {
+        Unpickler(Path file, byte[] pkl, StorageEntries entries, ZipFile zip, LoadBudget budget) {
             this.file = file;
             this.in = ByteBuffer.wrap(pkl).order(ByteOrder.LITTLE_ENDIAN);
             this.entries = entries;
             this.zip = zip;
+            this.budget = budget;
         }
 
         ModelFormatException bad(String what) {
@@ -170,6 +208,10 @@ public final class TorchCheckpoint {
             try {
                 while (true) {
                     int op = in.get() & 0xff;
+                    if (++ops > MAX_OPS) throw bad("more than " + MAX_OPS + " opcodes");
+                    // every opcode but these makes an object or adds an item to one: bounded, so a small deflated
+                    // data.pkl cannot fill the heap with empty dicts
+                    if (op != '0' && op != '1' && op != '.' && op != 0x80 && op != 0x95) countItems(1);
                     switch (op) {
                         case 0x80 -> in.get();                                      // PROTO
                         case 0x95 -> in.getLong();                                  // FRAME
@@ -177,7 +219,8 @@ public final class TorchCheckpoint {
                             if (stack.size() != 1) throw bad("malformed pickle (stack holds " + stack.size() + " at STOP)");
                             return stack.get(0);
                         }
-                        case '(' -> { marks.add(stack.size()); stack.add(MARK); }  // MARK
+                        case '(' -> { if (marks.size() >= MAX_MARKS) throw bad("MARKs nested deeper than " + MAX_MARKS);
+                            marks.add(stack.size()); stack.add(MARK); }                // MARK
                         case '}' -> stack.add(new LinkedHashMap<>());               // EMPTY_DICT
                         case ']' -> stack.add(new ArrayList<>());                   // EMPTY_LIST
                         case ')' -> stack.add(List.of());                           // EMPTY_TUPLE
@@ -190,10 +233,11 @@ public final class TorchCheckpoint {
                         case 'd' -> stack.add(dict(popMark()));                     // DICT
                         case 0x91 -> stack.add(new ArrayList<>(popMark()));         // FROZENSET
                         case 'a' -> { Object v = pop(); list(peek()).add(v); }      // APPEND
-                        case 'e', 0x90 -> { List<Object> vs = popMark(); list(peek()).addAll(vs); }  // APPENDS, ADDITEMS
+                        case 'e', 0x90 -> { List<Object> vs = popMark(); countItems(vs.size()); list(peek()).addAll(vs); }  // APPENDS, ADDITEMS
                         case 's' -> { Object v = pop(), k = pop(); map(peek()).put(key(k), v); }   // SETITEM
                         case 'u' -> { List<Object> kv = popMark(); Map<Object, Object> m = map(peek()); // SETITEMS
                             if (kv.size() % 2 != 0) throw bad("SETITEMS with an odd number of items");
+                            countItems(kv.size());
                             for (int i = 0; i < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1)); }
                         case 'J' -> stack.add((long) in.getInt());                  // BININT
                         case 'K' -> stack.add((long) (in.get() & 0xff));            // BININT1
@@ -233,7 +277,7 @@ public final class TorchCheckpoint {
                             stack.add(global(ms, ns)); }
                         case 'R' -> { Object args = pop(), f = pop(); stack.add(call(f, args)); }  // REDUCE
                         case 'b' -> { Object state = pop(); Object target = peek();            // BUILD
-                            if (!(target instanceof Map) && !(target instanceof Tensor)) {
+                            if (!(target instanceof Map) && !(target instanceof View)) {
                                 throw bad("BUILD on a " + kind(target) + " is not allowed"); } }
                         case 'Q' -> stack.add(persistent(pop()));                   // BINPERSID
                         case 'P' -> throw bad("text persistent ids (PERSID) are not used by torch.save");
@@ -270,7 +314,7 @@ public final class TorchCheckpoint {
                     return rebuild(a.get(0), a.get(1), a.get(2), a.get(3));
                 }
                 case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
-                    if (a.isEmpty() || !(a.get(0) instanceof Tensor t)) throw bad(g.name() + " without a tensor");
+                    if (a.isEmpty() || !(a.get(0) instanceof View t)) throw bad(g.name() + " without a tensor");
                     return t;
                 }
                 default -> throw bad("'" + g.qualified() + "' is a storage type, not a function");
@@ -282,53 +326,97 @@ public final class TorchCheckpoint {
                     || !(p.get(2) instanceof String key) || !(p.get(4) instanceof Long numel)) {
                 throw bad("persistent id is not a ('storage', type, key, location, numel) tuple");
             }
+            if (key.length() > MAX_NAME) throw bad("a storage key of " + key.length() + " characters");
             String dtype = STORAGES.get(type.name());
             if (dtype == null || !type.module().equals("torch")) throw bad("'" + type.qualified() + "' is not a storage type");
             if (numel < 0) throw bad("storage '" + key + "' has a negative size");
             return new Storage(dtype, key, numel);
         }
 
-        Tensor rebuild(Object storage, Object offset, Object size, Object stride) throws IOException {
+        /** A view of a storage, checked against it but not read: rebuilding allocates nothing. */
+        View rebuild(Object storage, Object offset, Object size, Object stride) throws IOException {
             if (!(storage instanceof Storage s)) throw bad("tensor rebuilt from a " + kind(storage) + ", not a storage");
             if (!(offset instanceof Long off) || !(size instanceof List<?> sz) || !(stride instanceof List<?> st) || sz.size() != st.size()) {
                 throw bad("tensor from storage '" + s.key() + "' has malformed offset/size/stride");
             }
+            Storage first = storages.putIfAbsent(s.key(), s);
+            if (first != null && !first.equals(s)) {   // torch.save tags every use of a storage alike
+                throw bad("storage '" + s.key() + "' is declared as " + first.numel() + " " + first.dtype() + " elements and as "
+                        + s.numel() + " " + s.dtype());
+            }
             int r = sz.size();
-            int[] shape = new int[r];
-            long[] strides = new long[r];
+            if (r > 64) throw bad("tensor from storage '" + s.key() + "' has " + r + " dimensions");
+            Long[] shape = new Long[r], strides = new Long[r];
             long count = 1, last = off;
             try {
                 for (int i = 0; i < r; i++) {
                     if (!(sz.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE || !(st.get(i) instanceof Long sd) || sd < 0) {
                         throw bad("tensor from storage '" + s.key() + "' has a bad size " + show(sz) + " or stride " + show(st));
                     }
-                    shape[i] = (int) (long) d;
+                    shape[i] = d;
                     strides[i] = sd;
                     count = Math.multiplyExact(count, d);
                     if (d > 0) last = Math.addExact(last, Math.multiplyExact(d - 1, sd));
                 }
             } catch (ArithmeticException e) {
-                throw bad("tensor from storage '" + s.key() + "' of size " + sz + ", stride " + st + " is too large");
+                throw bad("tensor from storage '" + s.key() + "' of size " + show(sz) + ", stride " + show(st) + " is too large");
             }
             if (count > Integer.MAX_VALUE - 8) throw bad("tensor from storage '" + s.key() + "' of " + count + " values is too large");
             // a view with a zero stride (expand) repeats its storage: a few bytes of file could ask for gigabytes
             if (count > s.numel() && count > MAX_EXPANDED) {
                 throw bad("tensor from storage '" + s.key() + "' repeats its " + s.numel() + " elements as " + count
-                        + " values (size " + sz + ", stride " + st + "), over the " + MAX_EXPANDED + " limit for expanded views");
+                        + " values (size " + show(sz) + ", stride " + show(st) + "), over the " + MAX_EXPANDED + " limit for expanded views");
             }
             if (off < 0 || (count > 0 && last >= s.numel())) {
-                throw bad("tensor view (offset " + off + ", size " + sz + ", stride " + st + ") reaches past storage '"
+                throw bad("tensor view (offset " + off + ", size " + show(sz) + ", stride " + show(st) + ") reaches past storage '"
                         + s.key() + "' of " + s.numel() + " elements");
             }
-            ByteBuffer b = storageBytes(s);
-            float[] out = new float[(int) count];
-            int w = Safetensors.dtypeBytes(s.dtype());
+            return new View(s, off, List.of(shape), List.of(strides), count);
+        }
+
+        /**
+         * The tensors of the state_dict, read: each distinct view once (a view named twice, or two equal views, give
+         * one Tensor), each storage read once and dropped when its views are done, all of it charged to the budget.
+         */
+        Map<String, Tensor> materialise(Map<String, View> named) throws IOException {
+            Map<View, Tensor> done = new HashMap<>();
+            Map<String, List<View>> byStorage = new LinkedHashMap<>();
+            for (View v : named.values()) {
+                List<View> l = byStorage.computeIfAbsent(v.storage().key(), k -> new ArrayList<>());
+                if (!done.containsKey(v)) { done.put(v, null); l.add(v); }
+            }
+            for (List<View> views : byStorage.values()) {
+                Storage s = views.get(0).storage();
+                long values = 0;
+                for (View v : views) values += v.count();
+                // charged before anything is read: the outputs (4 bytes a value), then the storage's bytes
+                budget.charge(4 * values, views.size() + " tensor(s) from storage '" + s.key() + "'");
+                ByteBuffer b = values == 0 ? null : storageBytes(s);
+                for (View v : views) done.put(v, read(b, v));
+            }
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, View> e : named.entrySet()) out.put(e.getKey(), done.get(e.getValue()));
+            return out;
+        }
+
+        /** y[flat] = storage[offset + Σ_i idx_i · stride_i], converted to float32. */
+        static Tensor read(ByteBuffer b, View v) {
+            int r = v.size().size();
+            int[] shape = new int[r];
+            long[] strides = new long[r];
+            for (int i = 0; i < r; i++) {
+                shape[i] = (int) (long) v.size().get(i);
+                strides[i] = v.stride().get(i);
+            }
+            float[] out = new float[(int) v.count()];
+            String dtype = v.storage().dtype();
+            int w = Safetensors.dtypeBytes(dtype);
             int[] idx = new int[r];
             for (int flat = 0; flat < out.length; flat++) {
-                long e = off;
+                long e = v.offset();
                 for (int i = 0; i < r; i++) e += idx[i] * strides[i];
                 int at = (int) (e * w);
-                out[flat] = switch (s.dtype()) {
+                out[flat] = switch (dtype) {
                     case "F32" -> b.getFloat(at);
                     case "F64" -> (float) b.getDouble(at);
                     case "F16" -> Half.toFloat(b.getShort(at));
@@ -347,36 +435,42 @@ public final class TorchCheckpoint {
             return new Tensor(shape, out);
         }
 
+        /** A storage's bytes, checked against its entry's declared size and inflation ratio and charged to the budget. */
         ByteBuffer storageBytes(Storage s) throws IOException {
-            Storage first = storages.putIfAbsent(s.key(), s);
-            if (first != null && !first.equals(s)) {   // torch.save tags every use of a storage alike
-                throw bad("storage '" + s.key() + "' is declared as " + first.numel() + " " + first.dtype() + " elements and as "
-                        + s.numel() + " " + s.dtype());
-            }
-            ByteBuffer b = storageBytes.get(s.key());
-            if (b != null) return b;
             int width = Safetensors.dtypeBytes(s.dtype());
             if (s.numel() > (Integer.MAX_VALUE - 8) / width) throw bad("storage '" + s.key() + "' of " + s.numel() + " elements is too large");
             long bytes = s.numel() * width;
-            if (bytes > Integer.MAX_VALUE - 8) throw bad("storage '" + s.key() + "' is too large (" + bytes + " bytes)");
             ZipEntry e = entries.find(s.key());
             if (e.getSize() >= 0 && e.getSize() < bytes) {
                 throw bad("storage '" + s.key() + "' declares " + s.numel() + " elements but holds " + e.getSize() + " bytes");
             }
+            checkRatio(e, file);
+            budget.charge(bytes, "storage '" + s.key() + "'");
             byte[] data;
             try (InputStream is = zip.getInputStream(e)) {
                 data = is.readNBytes((int) bytes);
             }
             if (data.length < bytes) throw bad("storage '" + s.key() + "' is truncated");
-            b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-            storageBytes.put(s.key(), b);
-            return b;
+            return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /** Counts objects made (or items added) and charges them to the budget, {@link #OBJECT_BYTES} each, 4096 at a time. */
+        void countItems(int n) throws ModelFormatException {
+            objects += n;
+            if (objects > MAX_OBJECTS || objects < 0) {
+                throw bad("makes more than " + MAX_OBJECTS + " objects (a state_dict of a few thousand tensors makes about 20 000)");
+            }
+            while (objects - charged >= 4096) {
+                budget.charge(4096L * OBJECT_BYTES, "data.pkl's objects");
+                charged += 4096;
+            }
         }
 
         static String kind(Object o) {
             if (o == null) return "None";
             if (o instanceof Global g) return "global " + g.qualified();
             if (o instanceof Storage) return "storage";
+            if (o instanceof View) return "tensor";
             if (o instanceof Map) return "dict";
             if (o instanceof List) return "list/tuple";
             return o.getClass().getSimpleName();

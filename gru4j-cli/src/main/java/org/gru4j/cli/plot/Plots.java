@@ -1,4 +1,4 @@
-package org.gru4j.cli;
+package org.gru4j.cli.plot;
 
 import org.gru4j.io.AtomicFile;
 import org.knowm.xchart.BitmapEncoder;
@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /** Writes an XChart chart as a PNG, atomically (a reader never sees half a picture). */
-final class Plots {
+public final class Plots {
     private Plots() {}
 
-    static void png(XYChart chart, Path out) throws IOException {
+    public static void png(XYChart chart, Path out) throws IOException {
         byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         AtomicFile.write(out, ch -> {
             ByteBuffer b = ByteBuffer.wrap(bytes);

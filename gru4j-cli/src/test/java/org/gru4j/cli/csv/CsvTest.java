@@ -1,4 +1,5 @@
-package org.gru4j.cli;
+package org.gru4j.cli.csv;
+
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.gru4j.cli;
+package org.gru4j.cli.plot;
 
 import org.gru4j.apps.LongMemory;
 import org.knowm.xchart.BitmapEncoder;
@@ -15,10 +15,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** One PNG per task and length: the test metric after each epoch, one line per cell, the baseline dashed. */
-final class CurvePlot {
+public final class CurvePlot {
     private CurvePlot() {}
 
-    static Path write(Path file, String task, int T, List<LongMemory.Row> rows) throws IOException {
+    public static Path write(Path file, String task, int T, List<LongMemory.Row> rows) throws IOException {
         System.setProperty("java.awt.headless", "true");
         boolean adding = task.equals("adding");
         XYChart chart = new XYChartBuilder().width(800).height(560)

@@ -1,4 +1,4 @@
-package org.gru4j.cli;
+package org.gru4j.cli.csv;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,18 +15,18 @@ import java.util.Date;
  * a space allowed for the T), each row read as one number on a uniform scale (the number, months since year 0, days or
  * seconds since 1970) so that rows can be sorted and future stamps extrapolated by the median step.
  */
-final class TimeAxis {
-    enum Kind { NUMBER, MONTH, DATE, DATETIME }
+public final class TimeAxis {
+    public enum Kind { NUMBER, MONTH, DATE, DATETIME }
 
-    final Kind kind;
-    final double[] value;
+    public final Kind kind;
+    public final double[] value;
 
     private TimeAxis(Kind kind, double[] value) {
         this.kind = kind;
         this.value = value;
     }
 
-    static TimeAxis read(Csv csv, String name, String flag) {
+    public static TimeAxis read(Csv csv, String name, String flag) {
         String[] s = csv.strings(name, flag);
         Kind kind = null;
         double[] v = new double[s.length];
@@ -82,7 +82,7 @@ final class TimeAxis {
     }
 
     /** The rows in time order (stable), or null when they already are. */
-    int[] order() {
+    public int[] order() {
         boolean sorted = true;
         for (int i = 1; i < value.length; i++) sorted &= value[i] >= value[i - 1];
         if (sorted) return null;
@@ -93,7 +93,7 @@ final class TimeAxis {
     }
 
     /** value[order[i]], or the values when order is null. */
-    TimeAxis permuted(int[] order) {
+    public TimeAxis permuted(int[] order) {
         if (order == null) return this;
         double[] v = new double[value.length];
         for (int i = 0; i < v.length; i++) v[i] = value[order[i]];
@@ -101,7 +101,7 @@ final class TimeAxis {
     }
 
     /** h steps of the median spacing after the last stamp. */
-    double after(int h) {
+    public double after(int h) {
         int n = value.length;
         double step = 1;
         if (n > 1) {
@@ -114,7 +114,7 @@ final class TimeAxis {
     }
 
     /** A value on the plot's x axis: a Date for calendar kinds, the number otherwise. */
-    Object plot(double v) {
+    public Object plot(double v) {
         return switch (kind) {
             case NUMBER -> v;
             case MONTH -> Date.from(YearMonth.of((int) Math.floor(v / 12), (int) (v - 12 * Math.floor(v / 12)) + 1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC));
@@ -124,7 +124,7 @@ final class TimeAxis {
     }
 
     /** How a stamp prints. */
-    String format(double v) {
+    public String format(double v) {
         return switch (kind) {
             case NUMBER -> v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
             case MONTH -> YearMonth.of((int) Math.floor(v / 12), (int) (v - 12 * Math.floor(v / 12)) + 1).toString();

@@ -1,4 +1,4 @@
-package org.gru4j.cli;
+package org.gru4j.cli.csv;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -19,11 +19,11 @@ import java.util.Set;
  * columns fetched by name. Missing cells (empty, NA, N/A, NaN, null, in any case) read as NaN. Every error names the
  * file and, for a cell, its line and column, in one line.
  */
-final class Csv {
+public final class Csv {
     private static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null", "none");
 
-    final Path file;
-    final List<String> header;
+    public final Path file;
+    public final List<String> header;
     private final List<CSVRecord> records;
     private final long[] lines;                  // the line each record ends on (1: the header)
 
@@ -34,7 +34,7 @@ final class Csv {
         this.lines = lines;
     }
 
-    static Csv read(Path file) {
+    public static Csv read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": " + (Files.isDirectory(file) ? "is a directory, not a CSV file" : "no such file"));
         }
@@ -69,24 +69,24 @@ final class Csv {
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             // commons-csv reports malformed quoting as these: "(startline 7) EOF reached before encapsulated token finished"
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String m = Main.message(cause).replaceFirst("^\\(startline (\\d+)\\) ", "line $1: ");
+            String m = org.gru4j.cli.Main.message(cause).replaceFirst("^\\(startline (\\d+)\\) ", "line $1: ");
             throw new IllegalArgumentException(file + (m.startsWith("line ") ? " " : ": ") + m, e);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + Main.message(e), e);
+            throw new UncheckedIOException(file + ": " + org.gru4j.cli.Main.message(e), e);
         }
     }
 
-    int rows() {
+    public int rows() {
         return records.size();
     }
 
     /** The line of row i (1 is the header; a quoted field over several lines: its last). */
-    long line(int row) {
+    public long line(int row) {
         return lines[row];
     }
 
     /** The index of a column; a missing one is named with the header. */
-    int column(String name, String flag) {
+    public int column(String name, String flag) {
         int i = header.indexOf(name);
         if (i < 0) {
             throw new IllegalArgumentException(file + ": no column '" + name + "' (" + flag + "); the header has: " + String.join(", ", header));
@@ -94,7 +94,7 @@ final class Csv {
         return i;
     }
 
-    String[] strings(String name, String flag) {
+    public String[] strings(String name, String flag) {
         int c = column(name, flag);
         String[] out = new String[records.size()];
         for (int i = 0; i < out.length; i++) out[i] = records.get(i).get(c);
@@ -102,14 +102,14 @@ final class Csv {
     }
 
     /** A numeric column; missing cells are NaN, anything else that is not a number is an error naming line and column. */
-    double[] numbers(String name, String flag) {
+    public double[] numbers(String name, String flag) {
         int c = column(name, flag);
         double[] out = new double[records.size()];
         for (int i = 0; i < out.length; i++) out[i] = number(i, c);
         return out;
     }
 
-    double number(int row, int c) {
+    public double number(int row, int c) {
         String s = records.get(row).get(c);
         if (MISSING.contains(s.toLowerCase(Locale.ROOT))) return Double.NaN;
         try {

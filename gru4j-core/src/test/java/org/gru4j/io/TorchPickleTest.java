@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checked value for value against what numpy dumped (io-fixtures/expected), and on files it must refuse: pickled
  * modules, malicious pickles, TorchScript, the legacy format, broken archives and hand-made hostile pickles.
  */
-class TorchCheckpointTest {
+class TorchPickleTest {
     /** What the malicious fixtures would write if anything ran them. */
     static final Path MARKER = Path.of("/tmp/gru4j-pwned");
 
@@ -39,7 +39,7 @@ class TorchCheckpointTest {
     Path tmp;
 
     static Path fixture(String name) throws URISyntaxException {
-        return Path.of(TorchCheckpointTest.class.getResource("/io-fixtures/" + name).toURI());
+        return Path.of(TorchPickleTest.class.getResource("/io-fixtures/" + name).toURI());
     }
 
     @BeforeAll
@@ -61,7 +61,7 @@ class TorchCheckpointTest {
 
     /** Each expected tensor is read with the same shape and the same float32 bits. */
     static Map<String, Tensor> readsAsNumpySaw(String kase, boolean allNames) throws Exception {
-        Map<String, Tensor> got = TorchCheckpoint.read(fixture("torch/" + kase + ".pt"));
+        Map<String, Tensor> got = TorchPickle.read(fixture("torch/" + kase + ".pt"));
         Map<String, Tensor> want = expected(kase);
         if (allNames) assertEquals(want.keySet(), new TreeMap<>(got).keySet(), kase);
         for (Map.Entry<String, Tensor> e : want.entrySet()) {
@@ -120,7 +120,7 @@ class TorchCheckpointTest {
     }
 
     private static String refused(Path f, String... words) {
-        IOException e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.read(f));
+        IOException e = assertThrows(ModelFormatException.class, () -> TorchPickle.read(f));
         for (String w : words) assertTrue(e.getMessage().contains(w), "'" + w + "' not in: " + e.getMessage());
         assertTrue(e.getMessage().startsWith(f.toString()), "names the file: " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
@@ -168,6 +168,11 @@ class TorchCheckpointTest {
 
         Pickle op(int... ops) {
             for (int o : ops) out.write(o);
+            return this;
+        }
+
+        Pickle op(byte[] raw) {
+            out.writeBytes(raw);
             return this;
         }
 
@@ -232,7 +237,7 @@ class TorchCheckpointTest {
     @Test
     void handMadeTensorIsRead() throws IOException {
         byte[] p = new Pickle().op('}').str("w").tensor(4, 1, new long[]{3}, new long[]{1}).op('s').stop();
-        Map<String, Tensor> t = TorchCheckpoint.read(archive(p));
+        Map<String, Tensor> t = TorchPickle.read(archive(p));
         assertArrayEquals(new int[]{3}, t.get("w").shape);
     }
 
@@ -279,7 +284,7 @@ class TorchCheckpointTest {
     @Test
     void refusesDictionariesThatContainThemselvesOrNestTooDeep() throws IOException {
         // d = {}; d['a'] = d
-        refused(archive(new Pickle().op('}', 'q', 0).str("a").op('h', 0, 's').stop()), "nested deeper");
+        refused(archive(new Pickle().op('}', 'q', 0).str("a").op('h', 0, 's').stop()), "contains itself");
         Pickle deep = new Pickle();
         for (int i = 0; i < 200; i++) deep.op('}').str("k");
         deep.tensor(4, 0, new long[]{4}, new long[]{1});
