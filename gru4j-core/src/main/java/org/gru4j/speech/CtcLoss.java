@@ -11,6 +11,12 @@ import org.gru4j.train.Loss;
  * alignment fits contributing zero (zero_infinity).
  */
 public record CtcLoss(int blank) implements Loss {
+    /** PyTorch's 'mean' is over utterances: data-parallel replicas weigh their shares by utterances. */
+    @Override
+    public boolean targetsPerSequence() {
+        return true;
+    }
+
     @Override
     public Value compute(Tensor predictions, Tensor targets, boolean[] mask) {
         int t = predictions.dim(0), b = predictions.dim(1), c = predictions.dim(2);

@@ -19,9 +19,10 @@ public interface Loss {
     String name();
 
     /**
-     * Whether the targets are one per sequence (B,…) even where the predictions are per step (T,B,C): a CTC loss's
-     * label sequences. The trainer splits such a batch among its replicas along the targets' first dimension, and an
-     * evaluation counts sequences.
+     * Whether the loss averages over sequences even where the predictions are per step (T,B,C): a CTC loss, the mean
+     * of each utterance's loss. The trainer then weights its replicas' shares by sequences rather than by (step,
+     * sequence) rows, and an evaluation counts sequences. (The targets of a per-step head keep B as their second
+     * dimension either way, which is how a batch is split.)
      */
     default boolean targetsPerSequence() {
         return false;
