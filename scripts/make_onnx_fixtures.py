@@ -283,7 +283,7 @@ def invalid_models():
             f.write(m.SerializeToString())
         return m
 
-    put("unsupported_op", [helper.make_node("Erf", ["x"], ["y"], name="erf_0")])
+    put("unsupported_op", [helper.make_node("Det", ["x"], ["y"], name="det_0")])
     put("missing_initializer", [helper.make_node("Add", ["x", "bias"], ["y"], name="add_bias")])
     put("cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="first"),
                   helper.make_node("Identity", ["a"], ["b"], name="second"),
