@@ -29,8 +29,14 @@ final class Budget {
         }
     }
 
-    void hold(Value v) {
-        if (v != null) live += v.size();
+    /** Counts a value now live; throws naming the node when the live total passes the limit. */
+    void hold(Value v, String where) {
+        if (v == null) return;
+        live += v.size();
+        if (live > limit) {
+            throw new IllegalArgumentException(where + ": the run holds " + live + " live elements, over its budget of " + limit
+                    + "; set -Dgru4j.onnx.maxElements to raise it");
+        }
     }
 
     void release(Value v) {

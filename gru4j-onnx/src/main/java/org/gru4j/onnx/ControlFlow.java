@@ -83,7 +83,7 @@ final class ControlFlow {
             System.arraycopy(out, 1, v, 0, carried);
             for (int s = 0; s < scans; s++) {
                 budget.reserve(out[1 + carried + s].size(), where);
-                budget.hold(out[1 + carried + s]);
+                budget.hold(out[1 + carried + s], where);
                 stacks.get(s).add(out[1 + carried + s]);
             }
         }
@@ -180,7 +180,7 @@ final class ControlFlow {
             System.arraycopy(out, 0, state, 0, states);
             for (int s = 0; s < scans; s++) {
                 budget.reserve(out[states + s].size(), where);
-                budget.hold(out[states + s]);
+                budget.hold(out[states + s], where);
                 ys.get(s).add(out[states + s]);
             }
         }

@@ -283,7 +283,7 @@ final class GraphPlan {
                 String name = n.outputs().get(q);
                 if (name.isEmpty() || out[q] == null) continue;
                 env.values.put(name, out[q]);
-                if (constants[k] == null) budget.hold(out[q]);
+                if (constants[k] == null) budget.hold(out[q], where[k]);
                 else unheld.add(name);
             }
             for (String d : dropAfter[pos]) {
