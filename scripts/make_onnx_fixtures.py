@@ -438,6 +438,36 @@ def main():
     print("%d torch exports, 17 helper nodes, 1 glue graph; ops %s; %d bytes" % (n, sorted(ops), total))
 
 
+class EmbedGru(torch.nn.Module):
+    """Token ids → Embedding → GRU (initial state given) → Linear scores: a graph whose first input is int64."""
+
+    def __init__(self, V, E, H, C):
+        super().__init__()
+        self.emb = torch.nn.Embedding(V, E)
+        self.gru = torch.nn.GRU(E, H, batch_first=True)
+        self.head = torch.nn.Linear(H, C)
+
+    def forward(self, ids, state):
+        y, hn = self.gru(self.emb(ids), state)
+        return self.head(y), hn
+
+
+def embed_case():
+    """torch_embed_gru_op13: for the CLI's integer --input and --feed/--fetch (gru4j-cli OnnxRunFeedTest)."""
+    torch.manual_seed(3)
+    m = EmbedGru(11, 4, 5, 3).eval()
+    ids = torch.tensor([[1, 5, 10, 0, 3], [7, 7, 2, 9, 4]], dtype=torch.int64)
+    h0 = torch.randn(1, 2, 5)
+    path = os.path.join(OUT, "torch_embed_gru_op13.onnx")
+    torch.onnx.export(m, (ids, h0), path, opset_version=13, input_names=["ids", "state"], output_names=["scores", "hn"],
+                      dynamic_axes={"ids": {0: "batch", 1: "steps"}, "state": {1: "batch"}, "scores": {0: "batch", 1: "steps"}})
+    m64 = __import__("copy").deepcopy(m).double()
+    with torch.no_grad():
+        scores, hn = m64(ids, h0.double())
+    save("torch_embed_gru_op13", path, {"ids": to_np(ids), "state": to_np(h0)}, {"scores": to_np(scores), "hn": to_np(hn)},
+         {"source": "torch.onnx.export", "opset": 13, "module": "EmbedGru"})
+
+
 def op_models():
     """Single-operator (and small control-flow) models for OpsOrtTest: gru4j and ONNX Runtime run each on the same
     random inputs. Written to onnx-fixtures/ops/<case>.onnx; inputs are declared with fixed shapes (the test draws
@@ -682,6 +712,8 @@ def op_models():
 if __name__ == "__main__":
     if sys.argv[1:] == ["--ops"]:
         op_models()
+        embed_case()
     else:
         main()
         op_models()
+        embed_case()

@@ -50,7 +50,8 @@ final class Ops {
         if (IndexOps.OPS.contains(op)) return one(IndexOps.apply(n, in, where));
         return switch (op) {
             case "Constant" -> one(constant(n, dir, where));
-            case "Identity", "Dropout" -> one(in[0]);
+            case "Identity" -> one(in[0]);
+            case "Dropout" -> dropout(n, in, where);
             case "Shape" -> one(shape(n, in[0]));
             case "Gather" -> one(gather(in[0], in[1], (int) Attributes.i(n, "axis", 0), where));
             case "Unsqueeze" -> one(unsqueeze(in[0], opset < 13 ? Attributes.ints(n, "axes") : longs(in, 1), where));
@@ -95,6 +96,17 @@ final class Ops {
             case "BatchNormalization" -> 5;
             default -> 1;
         };
+    }
+
+    /** Inference: y = x and, when asked for, a mask of all true; training mode (a true third input) is refused. */
+    private static Value[] dropout(Node n, Value[] in, String where) {
+        if (in.length > 2 && in[2] != null && in[2].size() == 1 && in[2].get(0) != 0) {
+            throw new IllegalArgumentException(where + ": training_mode is not supported (inference only)");
+        }
+        if (n.outputs().size() < 2) return one(in[0]);
+        long[] mask = new long[in[0].size()];
+        Arrays.fill(mask, 1);
+        return new Value[]{in[0], Value.bools(in[0].shape(), mask)};
     }
 
     private static Value[] one(Value v) {
