@@ -98,21 +98,24 @@ final class GraphPlan {
             }
         }
         // subgraphs see everything this graph defines and everything the enclosing graphs do
-        Set<String> visible = new HashSet<>(outer);
-        visible.addAll(available);
-        visible.addAll(producer.keySet());
-        List<Set<String>> reads = new ArrayList<>(count);
+        Set<String> visible = null;
+        List<String[]> reads = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
             Node n = nodes[k];
-            Set<String> r = new LinkedHashSet<>();
+            List<String> r = new ArrayList<>(n.inputs().size());
             for (String i : n.inputs()) if (!i.isEmpty()) r.add(i);
             for (Attribute a : n.attributes().values()) {
                 if (a.type() != Attribute.GRAPH) continue;
                 if (a.g() == null) throw new IllegalArgumentException(where[k] + ": attribute '" + a.name() + "' holds no graph");
+                if (visible == null) {
+                    visible = new HashSet<>(outer);
+                    visible.addAll(available);
+                    visible.addAll(producer.keySet());
+                }
                 if (subgraphs[k] == null) subgraphs[k] = new HashMap<>();
                 GraphPlan sub = new GraphPlan(a.g(), opset, dir, visible, where[k] + "/" + a.name() + ": ");
                 subgraphs[k].put(a.name(), sub);
-                r.addAll(sub.outerReads);
+                for (String i : sub.outerReads) if (!r.contains(i)) r.add(i);
             }
             if (CONTROL.contains(n.opType()) && subgraphs[k] == null) throw new IllegalArgumentException(where[k] + " has no subgraph attribute");
             for (String i : r) {
@@ -124,7 +127,7 @@ final class GraphPlan {
                 throw new IllegalArgumentException(where[k] + " reads '" + i + "', which is no graph input, initializer or node output"
                         + " (a missing initializer?)");
             }
-            reads.add(r);
+            reads.add(r.toArray(new String[0]));
         }
         Set<String> outNames = new HashSet<>();
         for (ValueInfo o : outputs) {
@@ -157,15 +160,21 @@ final class GraphPlan {
             for (String i : reads.get(order[pos])) last.put(i, pos);
             for (String o : nodes[order[pos]].outputs()) if (!o.isEmpty()) last.putIfAbsent(o, pos);   // unread outputs
         }
-        List<List<String>> drops = new ArrayList<>();
-        for (int pos = 0; pos < order.length; pos++) drops.add(new ArrayList<>());
+        int[] dropCount = new int[order.length];
+        List<String> dropped = new ArrayList<>();
         for (Map.Entry<String, Integer> e : last.entrySet()) {
             String name = e.getKey();
             if (outNames.contains(name) || !(available.contains(name) || producer.containsKey(name))) continue;
-            drops.get(e.getValue()).add(name);
+            dropCount[e.getValue()]++;
+            dropped.add(name);
         }
         dropAfter = new String[order.length][];
-        for (int pos = 0; pos < order.length; pos++) dropAfter[pos] = drops.get(pos).toArray(new String[0]);
+        for (int pos = 0; pos < order.length; pos++) dropAfter[pos] = new String[dropCount[pos]];
+        int[] filled = new int[order.length];
+        for (String name : dropped) {
+            int pos = last.get(name);
+            dropAfter[pos][filled[pos]++] = name;
+        }
 
         // Constant nodes hold weights in some exports: evaluate them once, so that their values are the same objects
         // on every run (a recurrent node then keeps its prepared weights)
@@ -194,20 +203,18 @@ final class GraphPlan {
     }
 
     /** Kahn's algorithm over node indices, keeping file order among ready nodes. */
-    private int[] topologicalOrder(List<Set<String>> reads, Map<String, Integer> producer) {
+    private int[] topologicalOrder(List<String[]> reads, Map<String, Integer> producer) {
+        // one edge per (read, producer), repeats included: each is counted down once
         int count = nodes.length;
         int[] waiting = new int[count];
         List<List<Integer>> users = new ArrayList<>(count);
         for (int k = 0; k < count; k++) users.add(null);
         for (int k = 0; k < count; k++) {
-            Set<Integer> deps = new HashSet<>();
             for (String i : reads.get(k)) {
                 Integer p = producer.get(i);
-                if (p != null) deps.add(p);
-            }
-            waiting[k] = deps.size();
-            for (int p : deps) {
-                if (users.get(p) == null) users.set(p, new ArrayList<>());
+                if (p == null) continue;
+                waiting[k]++;
+                if (users.get(p) == null) users.set(p, new ArrayList<>(2));
                 users.get(p).add(k);
             }
         }

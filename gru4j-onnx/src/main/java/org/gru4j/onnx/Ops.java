@@ -100,7 +100,9 @@ final class Ops {
 
     /** Inference: y = x and, when asked for, a mask of all true; training mode (a true third input) is refused. */
     private static Value[] dropout(Node n, Value[] in, String where) {
-        if (in.length > 2 && in[2] != null && in[2].size() == 1 && in[2].get(0) != 0) {
+        boolean training = in.length > 2 && in[2] != null && in[2].size() == 1 && in[2].get(0) != 0;
+        boolean zeroRatio = in.length > 1 && in[1] != null && in[1].size() == 1 && in[1].get(0) == 0;
+        if (training && !zeroRatio) {
             throw new IllegalArgumentException(where + ": training_mode is not supported (inference only)");
         }
         if (n.outputs().size() < 2) return one(in[0]);

@@ -121,7 +121,7 @@ class InterpreterLimitsTest {
                 small[1], big[0], big[1], big[2], big[1] / small[1]);
         // linear, not quadratic (which would be 100×); the absolute bound is loose because CI machines are shared
         assertTrue(big[1] < 25 * Math.max(small[1], 0.01), "load time grows linearly: " + big[1] + " s vs " + small[1] + " s");
-        assertTrue(big[1] < 5.0, "200k nodes load in a few seconds at worst: " + big[1]);
+        assertTrue(big[1] < 10.0, "200k nodes load in seconds, not minutes: " + big[1]);
     }
 
     @Test
