@@ -1,5 +1,6 @@
 package org.gru4j.cli;
 
+import org.gru4j.nn.Param;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -276,7 +277,7 @@ public final class LongMemory {
     /** LSTM forget-gate bias b_if + b_hf = value (PyTorch gate order i, f, g, o: rows H..2H−1 of bias_ih; bias_hh's set to 0). */
     private static void forgetBias(SequenceModel model, float value) {
         int H = model.config.recurrent().hidden();
-        for (Recurrent.Param p : model.parameters()) {
+        for (Param p : model.parameters()) {
             if (p.name().startsWith("rnn.bias_ih_l")) java.util.Arrays.fill(model.params, p.offset() + H, p.offset() + 2 * H, value);
             if (p.name().startsWith("rnn.bias_hh_l")) java.util.Arrays.fill(model.params, p.offset() + H, p.offset() + 2 * H, 0f);
         }

@@ -1,5 +1,6 @@
 package org.gru4j.io;
 
+import org.gru4j.nn.Param;
 import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.model.SequenceModelConfig;
@@ -67,7 +68,7 @@ public final class ModelFile {
             return recurrent != null ? recurrent.config : sequence.config.recurrent();
         }
 
-        public List<Recurrent.Param> parameters() {
+        public List<Param> parameters() {
             return recurrent != null ? recurrent.parameters() : sequence.parameters();
         }
 
@@ -170,7 +171,7 @@ public final class ModelFile {
 
     /** Loads parameters into c, each name and shape checked against the config first so the message can name both. */
     public static void loadChecked(Path file, Contents c, Map<String, Tensor> tensors) throws ModelFormatException {
-        for (Recurrent.Param p : c.parameters()) {
+        for (Param p : c.parameters()) {
             Tensor t = tensors.get(p.name());
             if (t == null) throw new ModelFormatException(file, "tensor '" + p.name() + "' is missing (the config describes " + c.describe() + ")");
             if (!Arrays.equals(t.shape, p.shape())) {

@@ -9,6 +9,7 @@ import org.gru4j.kernel.Gemm;
  * forward:  y = x·Wᵀ + b                 x is (N,I), y is (N,O)
  * backward: dW += dyᵀ·x ; db += Σ_n dy ; dx = dy·W
  * </pre>
+ * The one linear layer of gru4j: the head of a {@link SequenceModel}, of its {@link Stepper}, of the ONNX export.
  */
 final class Linear {
     final int in, out, weight, bias;   // bias is −1 without a bias
@@ -30,6 +31,16 @@ final class Linear {
             for (int r = 0; r < n; r++) {
                 for (int o = 0; o < out; o++) y[r * out + o] += params[bias + o];
             }
+        }
+    }
+
+    /** One row, as a matrix-vector product: y (O) = W·x + b, x (I) from xOff; for a model stepped one event at a time. */
+    void step(float[] params, float[] x, int xOff, float[] y) {
+        for (int o = 0; o < out; o++) {
+            float s = bias >= 0 ? params[bias + o] : 0f;
+            int w = weight + o * in;
+            for (int j = 0; j < in; j++) s += params[w + j] * x[xOff + j];
+            y[o] = s;
         }
     }
 

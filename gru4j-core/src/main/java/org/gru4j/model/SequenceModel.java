@@ -2,6 +2,8 @@ package org.gru4j.model;
 
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Finite;
+import org.gru4j.nn.Module;
+import org.gru4j.nn.Param;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.tensor.Tensor;
@@ -9,7 +11,6 @@ import org.gru4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,19 +24,20 @@ import java.util.random.RandomGenerator;
  * (T,B,O) for {@link Head#PER_STEP} and (B,O) for {@link Head#LAST_STEP}; states are (L·D,B,H).
  *
  * <p>Each layer is its own single-layer {@link Recurrent} so that dropout can sit between layers (as in PyTorch's
- * stacked modules); its parameters are copied in from {@link #params} before forward and its gradients added
- * into {@link #grads} after backward (O(parameters), small next to the O(T·B·parameters) of the passes).
- * Not thread-safe: forward keeps what backward needs.
+ * stacked modules), a view into {@link #params} and {@link #grads}: nothing is copied between them.
+ * Not thread-safe: forward keeps what backward needs; {@link #replica} gives another thread its own activations and
+ * gradients over the same parameters.
  */
-public final class SequenceModel {
+public final class SequenceModel implements Module {
     public final SequenceModelConfig config;
     public final float[] params;
     public final float[] grads;
-    private final List<Recurrent.Param> paramList = new ArrayList<>();
-    private final Embedding embedding;          // null for raw features
-    private final Recurrent[] layers;
-    private final int[] layerOffset;            // where layer l's parameters start in params
-    private final Linear head;
+    private final List<Param> paramList = new ArrayList<>();
+    final Embedding embedding;          // null for raw features
+    private final Recurrent[] layers;           // views into params / grads
+    /** The whole recurrent stack as one module: a view of the same parameters (the layers laid end to end). */
+    public final Recurrent stack;
+    final Linear head;
 
     // what backward needs from the last forward
     private float[] ids, embedded, headIn;
@@ -46,61 +48,83 @@ public final class SequenceModel {
     /** What forward returns: logits, and the final states h_n (L·D,B,H) and c_n (LSTM; otherwise null). */
     public record Output(Tensor logits, Tensor hn, Tensor cn) {}
 
+    /** A model with its own parameter and gradient buffers (zeros). */
     public SequenceModel(SequenceModelConfig config) {
+        this(config, null);
+    }
+
+    /** A replica: the same parameters (shared, not copied), its own gradients and activations, for another thread. */
+    public SequenceModel replica() {
+        return new SequenceModel(config, params);
+    }
+
+    private SequenceModel(SequenceModelConfig config, float[] shared) {
         this.config = config;
         RecurrentConfig rc = config.recurrent();
-        int L = rc.layers(), D = rc.directions();
+        int L = rc.layers(), D = rc.directions(), dh = D * rc.hidden(), O = config.outputs();
+        // layout: embedding.weight (V,E), then layer by layer rnn.*_l{l}[_reverse], then head.weight (O,D·H), head.bias (O)
+        long size = (config.tokens() ? (long) config.vocab() * rc.input() : 0) + rc.parameterCount() + (long) dh * O + O;
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("model too large: " + config.describe());
+        params = shared != null ? shared : new float[(int) size];
+        grads = new float[(int) size];
         int off = 0;
         if (config.tokens()) {
             embedding = new Embedding(config.vocab(), rc.input(), off);
-            paramList.add(new Recurrent.Param("embedding.weight", off, new int[]{config.vocab(), rc.input()}));
-            off = Math.addExact(off, Math.multiplyExact(config.vocab(), rc.input()));
+            paramList.add(new Param("embedding.weight", off, new int[]{config.vocab(), rc.input()}));
+            off += config.vocab() * rc.input();
         } else {
             embedding = null;
         }
         layers = new Recurrent[L];
-        layerOffset = new int[L];
         for (int l = 0; l < L; l++) {
             layers[l] = new Recurrent(new RecurrentConfig(rc.cell(), rc.layerInput(l), rc.hidden(), 1, rc.bidirectional(),
-                    rc.bias(), rc.resetAfter(), rc.zKeepsState()));
-            layerOffset[l] = off;
-            for (Recurrent.Param p : layers[l].parameters()) {
+                    rc.bias(), rc.resetAfter(), rc.zKeepsState()), params, grads, off);
+            for (Param p : layers[l].parameters()) {
                 // a single-layer module names its tensors ..._l0[_reverse]; in the stack they are ..._l{l}[_reverse]
-                String name = "rnn." + p.name().replace("_l0", "_l" + l);
-                paramList.add(new Recurrent.Param(name, off + p.offset(), p.shape()));
+                paramList.add(new Param("rnn." + p.name().replace("_l0", "_l" + l), p.offset(), p.shape()));
             }
-            off = Math.addExact(off, layers[l].parameterCount());
+            off += layers[l].parameterCount();
         }
-        int dh = D * rc.hidden(), O = config.outputs();
+        stack = new Recurrent(rc, params, grads, layers[0].parameters().get(0).offset());
         head = new Linear(dh, O, off, off + dh * O);
-        paramList.add(new Recurrent.Param("head.weight", off, new int[]{O, dh}));
-        paramList.add(new Recurrent.Param("head.bias", off + dh * O, new int[]{O}));
-        off = Math.addExact(off, dh * O + O);
-        params = new float[off];
-        grads = new float[off];
+        paramList.add(new Param("head.weight", off, new int[]{O, dh}));
+        paramList.add(new Param("head.bias", off + dh * O, new int[]{O}));
+    }
+
+    @Override
+    public float[] params() {
+        return params;
+    }
+
+    @Override
+    public float[] grads() {
+        return grads;
     }
 
     /** The parameters in state_dict order. */
-    public List<Recurrent.Param> parameters() {
+    @Override
+    public List<Param> parameters() {
         return paramList;
     }
 
+    @Override
     public int parameterCount() {
         return params.length;
     }
 
+    @Override
     public void zeroGrads() {
         Arrays.fill(grads, 0f);
     }
 
-    /** Copies of the parameters under their names, in state_dict order. */
-    public Map<String, Tensor> stateDict() {
-        return Recurrent.stateDict(paramList, params);
+    @Override
+    public String describe() {
+        return config.describe();
     }
 
-    /** Sets every parameter from tensors under their names; a missing, misshapen or unexpected one throws, naming it. */
-    public void load(Map<String, Tensor> tensors) {
-        Recurrent.load(paramList, params, tensors, config.describe());
+    /** Layer l of the stack: a single-layer module whose parameters are a view into this model's. */
+    public Recurrent layer(int l) {
+        return layers[l];
     }
 
     /** Inference: no dropout, zero initial state, all sequences T steps. */
@@ -143,7 +167,6 @@ public final class SequenceModel {
         Tensor cn = rc.cell() == CellKind.LSTM ? Tensor.zeros(L * D, B, H) : null;
         for (int l = 0; l < L; l++) {
             Recurrent r = layers[l];
-            System.arraycopy(params, layerOffset[l], r.params, 0, r.params.length);
             Recurrent.Output o;
             try {
                 o = r.forward(in, lengths, slice(h0, l, D, B, H), slice(c0, l, D, B, H));
@@ -211,10 +234,7 @@ public final class SequenceModel {
         }
         Tensor dx = null;
         for (int l = L - 1; l >= 0; l--) {
-            Recurrent r = layers[l];
-            r.zeroGrads();
-            Recurrent.InputGrads g = r.backward(dy, dhn, null);
-            for (int i = 0, o = layerOffset[l]; i < r.grads.length; i++) grads[o + i] += r.grads[i];
+            Recurrent.InputGrads g = layers[l].backward(dy, dhn, null);   // adds into this model's grads
             dx = g.dx();
             if (l > 0 && keep[l - 1] != null) {
                 float[] k = keep[l - 1];

@@ -6,14 +6,13 @@ import org.gru4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A stacked, optionally bidirectional recurrent module: PyTorch's nn.GRU / nn.LSTM / nn.RNN.
  *
- * <p>All parameters live in one flat array {@link #params}, gradients at the same offsets in {@link #grads}; the
+ * <p>All parameters live in one flat array {@link #params}, gradients at the same offsets in {@link #grads}: its own,
+ * or a stretch of a larger model's buffers when the module is a view (a layer of a {@code SequenceModel}). The
  * named views follow PyTorch: {@code weight_ih_l{k}[_reverse]} (G·H, I_k), {@code weight_hh_l{k}[_reverse]} (G·H, H),
  * {@code bias_ih_l{k}[_reverse]}, {@code bias_hh_l{k}[_reverse]} (G·H).
  *
@@ -26,7 +25,7 @@ import java.util.Map;
  * backward's weight gradients are products over all steps after it. Not thread-safe: {@link #forward} keeps what
  * {@link #backward} needs. For one stream at a time use {@link Stream}.
  */
-public final class Recurrent {
+public final class Recurrent implements Module {
     /**
      * When true (the default) forward passes refuse NaN and infinite inputs, naming the tensor and position (see
      * {@link Finite}); set false to let such values through (they then spread through every later output and state).
@@ -37,8 +36,9 @@ public final class Recurrent {
     public final RecurrentConfig config;
     public final float[] params;
     public final float[] grads;
+    private final int count;                  // parameters in the views
     private final Weights[] weights;          // [l·D + d]
-    private final List<Param> paramList;
+    private final List<Param> paramList;     // absolute offsets into params
     private final Trace[] traces;             // [l·D + d]
     private float[][] layerOut = new float[0][];
     private float[][] layerGrad = new float[0][];
@@ -46,26 +46,28 @@ public final class Recurrent {
     private int[] lengths;
     private int steps = -1, batch;
 
-    /** A named view into {@link #params}: PyTorch's name, where it starts, its shape. */
-    public record Param(String name, int offset, int[] shape) {
-        public int size() {
-            return (int) Tensor.count(shape);
-        }
-    }
-
     /** What forward returns: y (T,B,D·H), h_n (L·D,B,H) and, for an LSTM, c_n (L·D,B,H); otherwise cn is null. */
     public record Output(Tensor y, Tensor hn, Tensor cn) {}
 
     /** What backward returns: dL/dx (T,B,I; null when not asked for), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
     public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {}
 
+    /** A module with its own parameter and gradient buffers (zeros). */
     public Recurrent(RecurrentConfig config) {
+        this(config, null, null, 0);
+    }
+
+    /**
+     * A view: the module's parameters are {@code params[offset …]} in state_dict order, its gradients the same stretch
+     * of {@code grads}; null buffers give the module its own.
+     */
+    public Recurrent(RecurrentConfig config, float[] params, float[] grads, int offset) {
         this.config = config;
         int dirs = config.directions(), gh = config.gateRows(), hid = config.hidden();
         this.weights = new Weights[config.layers() * dirs];
         this.traces = new Trace[weights.length];
         this.paramList = new ArrayList<>();
-        long off = 0;
+        long off = offset;
         for (int l = 0; l < config.layers(); l++) {
             int in = config.layerInput(l);
             for (int d = 0; d < dirs; d++) {
@@ -90,64 +92,41 @@ public final class Recurrent {
                 traces[l * dirs + d] = new Trace(in, hid, gh);
             }
         }
-        this.params = new float[(int) off];
-        this.grads = new float[(int) off];
+        if (params == null) {
+            params = new float[(int) off];
+            grads = new float[(int) off];
+        } else if (grads == null || params.length < off || grads.length < off) {
+            throw new IllegalArgumentException("buffers of " + params.length + " values hold no " + config.describe() + " at offset " + offset);
+        }
+        this.params = params;
+        this.grads = grads;
+        this.count = (int) (off - offset);
+    }
+
+    @Override
+    public float[] params() {
+        return params;
+    }
+
+    @Override
+    public float[] grads() {
+        return grads;
     }
 
     /** The parameters in PyTorch's state_dict order. */
+    @Override
     public List<Param> parameters() {
         return paramList;
     }
 
+    @Override
     public int parameterCount() {
-        return params.length;
+        return count;
     }
 
-    /** Copies of the parameters under PyTorch's names, in state_dict order. */
-    public Map<String, Tensor> stateDict() {
-        return stateDict(paramList, params);
-    }
-
-    /**
-     * Sets every parameter from tensors named as PyTorch names them. Every parameter must be present with its exact
-     * shape; a missing, misshapen or unexpected name throws, naming it.
-     */
-    public void load(Map<String, Tensor> tensors) {
-        load(paramList, params, tensors, config.describe());
-    }
-
-    /** Copies of the named views into a flat parameter array, in their order. */
-    public static Map<String, Tensor> stateDict(List<Param> views, float[] params) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Param p : views) {
-            out.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
-        }
-        return out;
-    }
-
-    /**
-     * Fills a flat parameter array from tensors under the views' names: each view must be present with its exact
-     * shape, and every tensor must name a view; otherwise throws, naming the tensor and {@code model}.
-     */
-    public static void load(List<Param> views, float[] params, Map<String, Tensor> tensors, String model) {
-        for (Param p : views) {
-            Tensor t = tensors.get(p.name());
-            if (t == null) throw new IllegalArgumentException("missing tensor '" + p.name() + "' for " + model);
-            if (!Arrays.equals(t.shape, p.shape())) {
-                throw new IllegalArgumentException("tensor '" + p.name() + "' has shape " + t.shapeString() + ", expected "
-                        + Arrays.toString(p.shape()));
-            }
-            System.arraycopy(t.data, 0, params, p.offset(), p.size());
-        }
-        for (String name : tensors.keySet()) {
-            if (views.stream().noneMatch(p -> p.name().equals(name))) {
-                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + model);
-            }
-        }
-    }
-
-    public void zeroGrads() {
-        Arrays.fill(grads, 0f);
+    @Override
+    public String describe() {
+        return config.describe();
     }
 
     /** Forward without lengths or initial state. */

@@ -45,6 +45,13 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
         return cell.gates * hidden;
     }
 
+    /** Parameters of the module: Σ over layers and directions of G·H·(I_l + H) (+ 2·G·H with biases). */
+    public long parameterCount() {
+        long n = 0, gh = gateRows();
+        for (int l = 0; l < layers; l++) n += directions() * (gh * (layerInput(l) + (long) hidden) + (bias ? 2 * gh : 0));
+        return n;
+    }
+
     public String describe() {
         String s = cell.id() + " input=" + input + " hidden=" + hidden + " layers=" + layers
                 + (bidirectional ? " bidirectional" : "") + (bias ? "" : " bias=false");

@@ -1,5 +1,6 @@
 package org.gru4j.train;
 
+import org.gru4j.nn.Param;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.nn.Recurrent;
 
@@ -32,9 +33,9 @@ public record Init(boolean xavierInput, boolean orthogonalRecurrent) {
     }
 
     /** Draws every parameter in list order (so the draws depend on the seed and the model alone). */
-    private void apply(List<Recurrent.Param> list, float[] params, int hidden, Rng rng) {
+    private void apply(List<Param> list, float[] params, int hidden, Rng rng) {
         final double k = 1 / Math.sqrt(hidden);
-        for (Recurrent.Param p : list) {
+        for (Param p : list) {
             String name = p.name();
             int off = p.offset(), n = p.size();
             if (name.startsWith("embedding.")) {

@@ -1,5 +1,6 @@
 package org.gru4j.model;
 
+import org.gru4j.nn.Param;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
@@ -95,7 +96,7 @@ class SequenceModelTest {
     }
 
     static String name(SequenceModel m, int i) {
-        for (Recurrent.Param p : m.parameters()) if (i >= p.offset() && i < p.offset() + p.size()) return p.name() + "[" + (i - p.offset()) + "]";
+        for (Param p : m.parameters()) if (i >= p.offset() && i < p.offset() + p.size()) return p.name() + "[" + (i - p.offset()) + "]";
         return "?";
     }
 
@@ -129,7 +130,7 @@ class SequenceModelTest {
     @Test
     void namesFollowPytorchStateDictOrder() {
         SequenceModel m = new SequenceModel(SequenceModelConfig.nextToken(CellKind.LSTM, 10, 4, 5, 2));
-        List<String> names = m.parameters().stream().map(Recurrent.Param::name).toList();
+        List<String> names = m.parameters().stream().map(Param::name).toList();
         assertEquals(List.of("embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0",
                 "rnn.weight_ih_l1", "rnn.weight_hh_l1", "rnn.bias_ih_l1", "rnn.bias_hh_l1", "head.weight", "head.bias"), names);
         // embedding V·E + layer 0 (4H·E + 4H·H + 2·4H) + layer 1 (4H·H + 4H·H + 2·4H) + head (V·H + V)

@@ -55,7 +55,7 @@ class PytorchFixtureTest {
                 Boolean.parseBoolean(m.get("bias")), !resetBefore, true);
         Recurrent r = new Recurrent(cf);
         Map<String, Tensor> sd = new HashMap<>();
-        for (Recurrent.Param p : r.parameters()) sd.put(p.name(), t.get(p.name()));
+        for (Param p : r.parameters()) sd.put(p.name(), t.get(p.name()));
         r.load(sd);
         int[] lengths = null;
         String ls = m.getOrDefault("lengths", "");
@@ -77,7 +77,7 @@ class PytorchFixtureTest {
         compare(file, "grad.input", t.get("grad.input"), g.dx(), GRAD_TOL, true);
         if (h0 != null) compare(file, "grad.h0", t.get("grad.h0"), g.dh0(), GRAD_TOL, true);
         if (c0 != null) compare(file, "grad.c0", t.get("grad.c0"), g.dc0(), GRAD_TOL, true);
-        for (Recurrent.Param p : r.parameters()) {
+        for (Param p : r.parameters()) {
             Tensor got = new Tensor(p.shape(), java.util.Arrays.copyOfRange(r.grads, p.offset(), p.offset() + p.size()));
             compare(file, "grad." + p.name(), t.get("grad." + p.name()), got, GRAD_TOL, true);
         }

@@ -88,7 +88,7 @@ class RecurrentTest {
 
         Reference.Result reference(double[] params, double[] xd, double[] h0d, double[] c0d) {
             Map<String, double[]> p = new HashMap<>();
-            for (Recurrent.Param q : model.parameters()) {
+            for (Param q : model.parameters()) {
                 double[] v = new double[q.size()];
                 System.arraycopy(params, q.offset(), v, 0, v.length);
                 p.put(q.name(), v);
@@ -212,7 +212,7 @@ class RecurrentTest {
             Recurrent other = new Recurrent(takes);
             System.arraycopy(pb.model.params, 0, other.params, 0, other.params.length);
             int H = 5;
-            for (Recurrent.Param p : other.parameters()) {
+            for (Param p : other.parameters()) {
                 int cols = p.shape().length == 2 ? p.shape()[1] : 1;
                 for (int i = H * cols; i < 2 * H * cols; i++) other.params[p.offset() + i] = -other.params[p.offset() + i];
             }

@@ -1,5 +1,6 @@
 package org.gru4j.train;
 
+import org.gru4j.nn.Param;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.model.SequenceModelConfig;
 import org.gru4j.nn.CellKind;
@@ -165,7 +166,7 @@ class OptimizerTest {
         Init.PYTORCH.apply(c, new Rng(6));
         assertArrayEquals(a.params, b.params, "same seed, same weights");
         assertFalse(java.util.Arrays.equals(a.params, c.params));
-        for (Recurrent.Param p : a.parameters()) {
+        for (Param p : a.parameters()) {
             double bound = 1 / Math.sqrt(8), max = 0;   // recurrent: 1/√H; head: 1/√fan_in, fan_in = H here
             for (int i = 0; i < p.size(); i++) max = Math.max(max, Math.abs(a.params[p.offset() + i]));
             if (!p.name().startsWith("embedding")) {
@@ -177,7 +178,7 @@ class OptimizerTest {
         }
         SequenceModel o = new SequenceModel(cf);
         new Init(true, true).apply(o, new Rng(5));
-        Recurrent.Param whh = o.parameters().stream().filter(p -> p.name().equals("rnn.weight_hh_l1")).findFirst().orElseThrow();
+        Param whh = o.parameters().stream().filter(p -> p.name().equals("rnn.weight_hh_l1")).findFirst().orElseThrow();
         int H = 8;
         for (int blk = 0; blk < 3; blk++) {
             int off = whh.offset() + blk * H * H;
@@ -189,7 +190,7 @@ class OptimizerTest {
                 }
             }
         }
-        Recurrent.Param wih = o.parameters().stream().filter(p -> p.name().equals("rnn.weight_ih_l0")).findFirst().orElseThrow();
+        Param wih = o.parameters().stream().filter(p -> p.name().equals("rnn.weight_ih_l0")).findFirst().orElseThrow();
         double xb = Math.sqrt(6.0 / (24 + 6)), max = 0;
         for (int i = 0; i < wih.size(); i++) max = Math.max(max, Math.abs(o.params[wih.offset() + i]));
         assertTrue(max <= xb && max > 0.8 * xb, "xavier bound " + xb + ", max " + max);

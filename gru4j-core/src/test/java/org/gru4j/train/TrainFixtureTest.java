@@ -1,5 +1,6 @@
 package org.gru4j.train;
 
+import org.gru4j.nn.Param;
 import org.gru4j.io.Safetensors;
 import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
@@ -59,7 +60,7 @@ class TrainFixtureTest {
         Head head = m.get("head").equals("per_step") ? Head.PER_STEP : Head.LAST_STEP;
         SequenceModel model = new SequenceModel(new SequenceModelConfig(i(m, "vocab"), rc, 0, head, i(m, "outputs")));
         Map<String, Tensor> init = new HashMap<>();
-        for (Recurrent.Param p : model.parameters()) init.put(p.name(), t.get("init." + p.name()));
+        for (Param p : model.parameters()) init.put(p.name(), t.get("init." + p.name()));
         model.load(init);
 
         Tensor x = t.get("x"), target = t.get("target");
@@ -98,7 +99,7 @@ class TrainFixtureTest {
             worstNorm = Math.max(worstNorm, Math.abs(r.gradNorm() - wantNorm) / Math.abs(wantNorm));
             assertEquals(wantLoss, v.loss(), 1e-5 * Math.abs(wantLoss), fn + " loss before step " + k);
             assertEquals(wantNorm, r.gradNorm(), 1e-4 * wantNorm, fn + " gradient norm at step " + k);
-            for (Recurrent.Param p : model.parameters()) {
+            for (Param p : model.parameters()) {
                 Tensor want = t.get("step" + k + "." + p.name());
                 assertNotNull(want, fn + ": no step" + k + "." + p.name());
                 for (int j = 0; j < p.size(); j++) {

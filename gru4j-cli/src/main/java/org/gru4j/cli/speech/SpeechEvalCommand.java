@@ -1,0 +1,57 @@
+package org.gru4j.cli.speech;
+
+import org.gru4j.speech.CtcDecoder;
+import org.gru4j.speech.ErrorRate;
+import org.gru4j.speech.Manifest;
+import org.gru4j.speech.SpeechModel;
+import org.gru4j.speech.SpeechTraining;
+import org.gru4j.speech.Utterance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code gru4j speech eval}: WER and CER over a manifest. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Word and character error rates over a manifest; prints ref/hyp per utterance, ends with wer=<n> cer=<n>.")
+final class SpeechEvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M", description = "a model from `gru4j speech train`")
+    Path model;
+    @Option(names = "--manifest", required = true, paramLabel = "CSV", description = "test manifest (path,text)")
+    Path manifest;
+    @Option(names = "--beam", defaultValue = "1", paramLabel = "K", description = "CTC prefix beam width (1: greedy); default ${DEFAULT-VALUE}")
+    int beam;
+    @Option(names = "--words", paramLabel = "FILE", description = "word list (one a line) constraining the beam search")
+    Path words;
+    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "threads reading the audio; default ${DEFAULT-VALUE}")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        SpeechModel m = SpeechModel.load(model);
+        ErrorRate er = evaluate(m, Manifest.read(manifest), beam, words == null ? null : Files.readAllLines(words), threads, true);
+        System.out.printf(Locale.ROOT, "wer=%.4f cer=%.4f%n", er.wer(), er.cer());
+        return 0;
+    }
+
+    static ErrorRate evaluate(SpeechModel m, Manifest manifest, int beam, List<String> words, int threads, boolean print)
+            throws IOException {
+        List<Utterance> test = SpeechTraining.load(manifest, m, threads);
+        int k = words != null ? Math.max(beam, 8) : beam;
+        CtcDecoder d = new CtcDecoder(m.alphabet, k, words);
+        double audio = test.stream().mapToDouble(Utterance::seconds).sum();
+        long t0 = System.nanoTime();
+        ErrorRate er = SpeechTraining.evaluate(m, test, d, k, (u, hyp) -> {
+            if (print) System.out.println((u.text().equals(hyp) ? "  " : "✗ ") + "ref=" + u.text() + " | hyp=" + hyp + " | " + u.source());
+        });
+        double wall = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "%d utterances, %.1fs of audio decoded in %.1fs (real-time factor %.4f, features excluded)%n",
+                test.size(), audio, wall, wall / audio);
+        return er;
+    }
+}
