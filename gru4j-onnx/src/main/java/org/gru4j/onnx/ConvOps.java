@@ -169,20 +169,31 @@ final class ConvOps {
         int[] src = taps(g);
         float[] col = new float[Math.multiplyExact(rows, p)];
         float[] xf = x.floats(), wf = w.floats();
+        // few output positions (a streaming chunk): Y_gᵀ (P, M/g) = colᵀ (P, C/g·K) · W_gᵀ (C/g·K, M/g), so that the
+        // product's rows are long (M/g) rather than P wide; otherwise Y_g = W_g · col
+        boolean narrow = p < 32 && mg > p;
+        float[] wt = narrow ? Transposed.of(wf, group, mg, rows) : null;
+        float[] yt = narrow ? new float[p * mg] : null;
         for (int im = 0; im < batch; im++) {
             for (int gr = 0; gr < group; gr++) {
-                // col[(ci·K + k), o] = X[im, gr·cg + ci, src[k·P + o]]
                 for (int ci = 0; ci < cg; ci++) {
                     int xoff = (im * c + gr * cg + ci) * in;
                     for (int t = 0; t < kk; t++) {
-                        int row = (ci * kk + t) * p, s0 = t * p;
+                        int r = ci * kk + t, s0 = t * p;
                         for (int o = 0; o < p; o++) {
-                            int s = src[s0 + o];
-                            col[row + o] = s < 0 ? 0f : xf[xoff + s];
+                            int sx = src[s0 + o];
+                            // col[r, o] = X[im, gr·cg + ci, src[t·P + o]] (stored transposed when narrow)
+                            col[narrow ? o * rows + r : r * p + o] = sx < 0 ? 0f : xf[xoff + sx];
                         }
                     }
                 }
-                Gemm.mm(mg, p, rows, wf, gr * mg * rows, rows, 1, col, 0, p, y, (im * m + gr * mg) * p, p, false);
+                if (narrow) {
+                    Gemm.mm(p, mg, rows, col, 0, rows, 1, wt, gr * rows * mg, mg, yt, 0, mg, false);
+                    int yoff = (im * m + gr * mg) * p;
+                    for (int o = 0; o < p; o++) for (int oc = 0; oc < mg; oc++) y[yoff + oc * p + o] = yt[o * mg + oc];
+                } else {
+                    Gemm.mm(mg, p, rows, wf, gr * mg * rows, rows, 1, col, 0, p, y, (im * m + gr * mg) * p, p, false);
+                }
             }
         }
         if (b != null) {

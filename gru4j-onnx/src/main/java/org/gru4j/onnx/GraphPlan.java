@@ -44,7 +44,9 @@ final class GraphPlan {
     private final Node[] nodes;
     private final String[] where;
     private final RecurrentOp[] recurrent;
-    private final Value[] constants;
+    /** Outputs computed once, before any run (see {@link #fold}). */
+    private final Value[][] folded;
+    private final Set<String> overridable = new HashSet<>();
     private final Map<String, GraphPlan>[] subgraphs;
     /** Indices of the nodes to run, in dependency order. */
     private final int[] order;
@@ -72,7 +74,7 @@ final class GraphPlan {
         nodes = g.nodes().toArray(new Node[0]);
         where = new String[count];
         recurrent = new RecurrentOp[count];
-        constants = new Value[count];
+        folded = new Value[count][];
         subgraphs = new Map[count];
         Map<String, Integer> producer = new HashMap<>();
         Set<String> available = new HashSet<>(initializers.keySet());
@@ -176,16 +178,54 @@ final class GraphPlan {
             dropAfter[pos][filled[pos]++] = name;
         }
 
-        // Constant nodes hold weights in some exports: evaluate them once, so that their values are the same objects
-        // on every run (a recurrent node then keeps its prepared weights)
-        for (int k = 0; k < count; k++) {
+        for (ValueInfo v : g.inputs()) overridable.add(v.name());
+    }
+
+    /** Most elements folding may precompute for one model (they live as long as the graph). */
+    static final long FOLD_LIMIT = 1L << 26;
+
+    /**
+     * Constant folding: every needed node whose inputs are all known before any run — initializers (unless also
+     * declared as graph inputs, which a feed may override), Constant nodes, values folded before it, and for a
+     * subgraph the known values of its enclosing graphs — is evaluated once, here. Weights that exports slice,
+     * transpose or concatenate on every run (Silero's LSTM gates) thus become the same objects run after run, and
+     * a recurrent node keeps its prepared weights. A node that fails, or would go over {@link #FOLD_LIMIT}, is left
+     * to run time (where its error, if any, is reported).
+     */
+    void fold(Map<String, Value> outerKnown, Budget budget) throws IOException {
+        Map<String, Value> known = new HashMap<>(outerKnown);
+        for (String o : overridable) known.remove(o);
+        for (Map.Entry<String, Value> e : initializers.entrySet()) if (!overridable.contains(e.getKey())) known.put(e.getKey(), e.getValue());
+        for (int k : order) {
             Node n = nodes[k];
-            if (n.opType().equals("Constant") && n.outputs().size() == 1) {
-                try {
-                    constants[k] = Ops.apply(n, new Value[0], opset, dir, where[k])[0];
-                } catch (IllegalArgumentException e) {
-                    throw located(e, where[k]);
-                }
+            if (subgraphs[k] != null) {
+                for (GraphPlan sub : subgraphs[k].values()) sub.fold(known, budget);
+                continue;
+            }
+            if (recurrent[k] != null) continue;
+            Value[] in = new Value[n.inputs().size()];
+            boolean all = true;
+            for (int q = 0; q < in.length && all; q++) {
+                String name = n.inputs().get(q);
+                if (name.isEmpty()) continue;
+                in[q] = known.get(name);
+                all = in[q] != null;
+            }
+            if (!all) continue;
+            Value[] out;
+            try {
+                out = Ops.apply(n, in, opset, dir, budget, where[k]);
+                for (Value v : out) budget.hold(v, where[k]);
+            } catch (IllegalArgumentException e) {
+                if (n.opType().equals("Constant")) throw located(e, where[k]);
+                continue;
+            } catch (ArithmeticException e) {
+                continue;
+            }
+            folded[k] = out;
+            for (int q = 0; q < n.outputs().size() && q < out.length; q++) {
+                String name = n.outputs().get(q);
+                if (!name.isEmpty() && out[q] != null) known.put(name, out[q]);
             }
         }
     }
@@ -277,7 +317,7 @@ final class GraphPlan {
             }
             Value[] out;
             try {
-                if (constants[k] != null) out = new Value[]{constants[k]};
+                if (folded[k] != null) out = folded[k];
                 else if (recurrent[k] != null) out = recurrent[k].apply(in);
                 else if (subgraphs[k] != null) out = ControlFlow.apply(n, in, subgraphs[k], env, budget, where[k]);
                 else out = Ops.apply(n, in, opset, dir, budget, where[k]);
@@ -290,7 +330,7 @@ final class GraphPlan {
                 String name = n.outputs().get(q);
                 if (name.isEmpty() || out[q] == null) continue;
                 env.values.put(name, out[q]);
-                if (constants[k] == null) budget.hold(out[q], where[k]);
+                if (folded[k] == null) budget.hold(out[q], where[k]);
                 else unheld.add(name);
             }
             for (String d : dropAfter[pos]) {

@@ -45,6 +45,7 @@ public final class OnnxGraph {
         this.model = model;
         this.opset = model.opset();
         this.plan = new GraphPlan(model.graph(), opset, model.dir(), java.util.Set.of(), "");
+        plan.fold(Map.of(), new Budget(GraphPlan.FOLD_LIMIT));
         this.inputs = plan.inputs;
         this.outputs = plan.outputs;
     }

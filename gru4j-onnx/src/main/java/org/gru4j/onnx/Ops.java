@@ -598,7 +598,7 @@ final class Ops {
         int[] s = {m, nn};
         float[] y = new float[(int) Value.size(s, where + " output")];
         int lda = a.shape()[1], ldb = b.shape()[1];
-        Gemm.mm(m, nn, k, a.floats(), 0, ta ? 1 : lda, ta ? lda : 1, tb ? transpose2(b.floats(), b.shape()) : b.floats(), 0,
+        Gemm.mm(m, nn, k, a.floats(), 0, ta ? 1 : lda, ta ? lda : 1, tb ? Transposed.of(b.floats(), 1, b.shape()[0], b.shape()[1]) : b.floats(), 0,
                 tb ? b.shape()[0] : ldb, y, 0, nn, false);
         for (int i = 0; i < y.length; i++) y[i] *= alpha;
         if (c != null && beta != 0) {
@@ -607,13 +607,6 @@ final class Ops {
             for (int i = 0; i < y.length; i++) y[i] += beta * (float) c.get(ic[i]);
         }
         return Value.floats(s, y);
-    }
-
-    private static float[] transpose2(float[] x, int[] shape) {
-        int r = shape[0], c = shape[1];
-        float[] t = new float[x.length];
-        Gemm.transpose(r, c, x, 0, c, t, 0);
-        return t;
     }
 
     /** numpy matmul: 1-d operands promoted and their unit dimension dropped again, batch dimensions broadcast. */
