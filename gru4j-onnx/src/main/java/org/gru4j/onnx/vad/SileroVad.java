@@ -1,5 +1,7 @@
 package org.gru4j.onnx.vad;
 
+import org.gru4j.audio.Resampler;
+import org.gru4j.audio.Wav;
 import org.gru4j.onnx.OnnxGraph;
 import org.gru4j.onnx.OnnxModel.ValueInfo;
 import org.gru4j.onnx.Value;
@@ -19,7 +21,8 @@ import java.util.Map;
  *     is preceded by the last 64 samples (32 at 8 kHz) of the previous model input, zeros before the first; the
  *     state (2, 1, 128) is carried from {@code stateN} to {@code state}.</li>
  * <li>v4 ("legacy", inputs {@code h} and {@code c}): the chunk alone; (2, 1, 64) h and c carried from hn and cn.</li>
- * <li>{@code sr} (int64 scalar) is fed when the model has that input; models without it take 16 kHz only.</li>
+ * <li>{@code sr} (int64 scalar) is fed when the model has that input; models without it, and those with "16k" in
+ *     their file name (as the wrapper decides), take 16 kHz only.</li>
  * </ul>
  * Not thread-safe: one instance holds one stream's state (see {@link #reset}).
  */
@@ -29,6 +32,8 @@ public final class SileroVad {
 
     public final Kind kind;
     public final boolean takesSampleRate;
+    /** False for the 16 kHz-only exports: no sr input, or "16k" in the file name (the Python wrapper's rule). */
+    public final boolean runs8k;
     private final OnnxGraph graph;
     private final String inputName, srName;
     private final int stateSize;
@@ -48,6 +53,7 @@ public final class SileroVad {
         inputName = "input";
         takesSampleRate = in.containsKey("sr");
         srName = takesSampleRate ? "sr" : null;
+        runs8k = takesSampleRate && !file.contains("16k");
         int expected = (kind == Kind.STATE ? 2 : 3) + (takesSampleRate ? 1 : 0);
         if (graph.inputs.size() != expected) throw notVad(file);
         stateSize = kind == Kind.STATE ? 128 : 64;
@@ -80,7 +86,7 @@ public final class SileroVad {
     /** The speech probability of one chunk of {@link #window} samples, carrying state and context. */
     public float step(float[] chunk, int rate) throws IOException {
         if (rate != 8000 && rate != 16000) throw new IllegalArgumentException("Silero VAD runs at 8000 or 16000 Hz, not " + rate);
-        if (!takesSampleRate && rate != 16000) throw new IllegalArgumentException("this Silero VAD model has no sr input: it runs at 16000 Hz only");
+        if (!runs8k && rate != 16000) throw new IllegalArgumentException("this Silero VAD model runs at 16000 Hz only");
         if (chunk.length != window(rate)) throw new IllegalArgumentException("a chunk at " + rate + " Hz has " + window(rate) + " samples, got " + chunk.length);
         if (lastRate != 0 && lastRate != rate) reset();
         int ctx = contextSize(rate);
@@ -106,6 +112,18 @@ public final class SileroVad {
         context = Arrays.copyOfRange(x, x.length - ctx, x.length);
         lastRate = rate;
         return o[0].floats()[0];
+    }
+
+    /**
+     * Audio at a rate this model runs: 8 and 16 kHz as they are (8 kHz resampled to 16 kHz for a model without an
+     * sr input), any other rate resampled to 16 kHz by {@link Resampler} (a Kaiser-windowed sinc; the Python
+     * wrapper instead keeps every k-th sample of a multiple of 16 kHz and refuses other rates). For a 16 kHz-only model
+ * 8 kHz audio is resampled too.
+     */
+    public Wav.Audio prepare(Wav.Audio a) {
+        int r = a.sampleRate();
+        if (r == 16000 || (r == 8000 && runs8k)) return a;
+        return new Wav.Audio(Resampler.resample(a.samples(), r, 16000), 16000);
     }
 
     /** Per-chunk probabilities and the model time of each chunk, in nanoseconds. */
