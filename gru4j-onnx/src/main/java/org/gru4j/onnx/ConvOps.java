@@ -196,15 +196,18 @@ final class ConvOps {
                 }
             }
         }
-        if (b != null) {
-            for (int im = 0; im < batch; im++)
-                for (int oc = 0; oc < m; oc++) {
-                    float bias = b.floats()[oc];
-                    int off = (im * m + oc) * p;
-                    for (int o = 0; o < p; o++) y[off + o] += bias;
-                }
-        }
+        if (b != null) addBias(y, b.floats(), batch, m, p);
         return Value.floats(outShape, y);
+    }
+
+    /** y[n, m, ·] += b[m], y (N, M, P). */
+    private static void addBias(float[] y, float[] b, int batch, int m, int p) {
+        for (int im = 0; im < batch; im++) {
+            for (int oc = 0; oc < m; oc++) {
+                int off = (im * m + oc) * p;
+                for (int o = 0; o < p; o++) y[off + o] += b[oc];
+            }
+        }
     }
 
     /**
@@ -281,13 +284,8 @@ final class ConvOps {
             }
         }
         if (b != null) {
-            if (b.rank() != 1 || b.shape()[0] != m) throw new IllegalArgumentException(where + ": B must be (" + m + ")");
-            for (int im = 0; im < batch; im++)
-                for (int oc = 0; oc < m; oc++) {
-                    float bias = b.floats()[oc];
-                    int off = (im * m + oc) * pout;
-                    for (int o = 0; o < pout; o++) y[off + o] += bias;
-                }
+            if (b.rank() != 1 || b.shape()[0] != m || !b.isFloat()) throw new IllegalArgumentException(where + ": B must be float (" + m + ")");
+            addBias(y, b.floats(), batch, m, pout);
         }
         return Value.floats(outShape, y);
     }

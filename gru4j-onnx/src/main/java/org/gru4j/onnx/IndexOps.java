@@ -77,30 +77,23 @@ final class IndexOps {
         for (int k = 0; k < targets.length; k++) {
             for (int q = 0; q < len; q++) {
                 int at = targets[k] + q, u = k * len + q;
-                if (f != null) {
-                    float a = f[at], b = upd.floats()[u];
-                    f[at] = switch (reduction) {
-                        case "add" -> a + b;
-                        case "mul" -> a * b;
-                        case "max" -> Math.max(a, b);
-                        case "min" -> Math.min(a, b);
-                        case "none" -> b;
-                        default -> throw new IllegalArgumentException(where + ": reduction '" + reduction + "'");
-                    };
-                } else {
-                    long a = l[at], b = upd.ints()[u];
-                    l[at] = switch (reduction) {
-                        case "add" -> a + b;
-                        case "mul" -> a * b;
-                        case "max" -> Math.max(a, b);
-                        case "min" -> Math.min(a, b);
-                        case "none" -> b;
-                        default -> throw new IllegalArgumentException(where + ": reduction '" + reduction + "'");
-                    };
-                }
+                if (f != null) f[at] = (float) combine(reduction, f[at], upd.floats()[u], where);
+                else l[at] = (long) combine(reduction, l[at], upd.ints()[u], where);
             }
         }
         return new Value(data.shape(), f, l, data.bool());
+    }
+
+    /** The reduction of a scatter: the old value a and the update b combined (none: b). Exact for int64 up to 2^53. */
+    private static double combine(String reduction, double a, double b, String where) {
+        return switch (reduction) {
+            case "add" -> a + b;
+            case "mul" -> a * b;
+            case "max" -> Math.max(a, b);
+            case "min" -> Math.min(a, b);
+            case "none" -> b;
+            default -> throw new IllegalArgumentException(where + ": reduction '" + reduction + "'");
+        };
     }
 
     /**
