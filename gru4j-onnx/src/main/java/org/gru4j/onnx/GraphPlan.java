@@ -56,13 +56,26 @@ final class GraphPlan {
     private final Set<String> unheld = new HashSet<>();
 
     @SuppressWarnings("unchecked")
-    GraphPlan(Graph g, long opset, Path dir, Set<String> outer, String context) throws IOException {
+    GraphPlan(Graph g, long opset, Path dir, Set<String> outer, String context, Budget load) throws IOException {
         this.graph = g;
         this.opset = opset;
         this.dir = dir;
         for (TensorProto t : g.initializers()) {
             if (t.name().isEmpty()) throw new IllegalArgumentException(context + "an initializer has no name");
-            initializers.put(t.name(), TensorData.decode(t, dir, "initializer '" + t.name() + "'"));
+            // counted before decoding: external data shared by many initializers must not buy more than the budget
+            long n = 1;
+            for (long d : t.dims()) {
+                if (d <= 0) {   // empty, or negative (which decode refuses, naming it)
+                    n = 0;
+                    break;
+                }
+                n = n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
+            }
+            String what = context + "initializer '" + t.name() + "'";
+            load.reserve(n, what);
+            Value v = TensorData.decode(t, dir, what);
+            load.hold(v, what);
+            initializers.put(t.name(), v);
         }
         List<ValueInfo> in = new ArrayList<>();
         for (ValueInfo v : g.inputs()) if (!initializers.containsKey(v.name())) in.add(v);
@@ -115,7 +128,7 @@ final class GraphPlan {
                     visible.addAll(producer.keySet());
                 }
                 if (subgraphs[k] == null) subgraphs[k] = new HashMap<>();
-                GraphPlan sub = new GraphPlan(a.g(), opset, dir, visible, where[k] + "/" + a.name() + ": ");
+                GraphPlan sub = new GraphPlan(a.g(), opset, dir, visible, where[k] + "/" + a.name() + ": ", load);
                 subgraphs[k].put(a.name(), sub);
                 for (String i : sub.outerReads) if (!r.contains(i)) r.add(i);
             }

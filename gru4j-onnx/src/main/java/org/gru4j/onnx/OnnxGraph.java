@@ -44,7 +44,8 @@ public final class OnnxGraph {
     public OnnxGraph(OnnxModel model) throws IOException {
         this.model = model;
         this.opset = model.opset();
-        this.plan = new GraphPlan(model.graph(), opset, model.dir(), java.util.Set.of(), "");
+        // the initializers of all graphs together are held to one run's budget (see Budget)
+        this.plan = new GraphPlan(model.graph(), opset, model.dir(), java.util.Set.of(), "", Budget.forRun());
         plan.fold(Map.of(), new Budget(GraphPlan.FOLD_LIMIT));
         this.inputs = plan.inputs;
         this.outputs = plan.outputs;
