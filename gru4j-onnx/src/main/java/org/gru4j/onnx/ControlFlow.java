@@ -27,6 +27,7 @@ final class ControlFlow {
 
     static Value[] apply(Node n, Value[] in, Map<String, GraphPlan> bodies, GraphPlan.Scope scope, Budget budget, String where)
             throws IOException {
+
         return switch (n.opType()) {
             case "If" -> ifOp(in, bodies, scope, budget, where);
             case "Loop" -> loop(in, body(bodies, "body", where), scope, budget, where);

@@ -102,6 +102,10 @@ final class GraphPlan {
             if (!RECURRENT.contains(op) && !CONTROL.contains(op) && !Ops.SUPPORTED.contains(op)) {
                 throw new IllegalArgumentException("unsupported operator " + where[k] + "; gru4j runs " + supportedList());
             }
+            if (op.equals("Scan") && opset < 9) {
+                throw new IllegalArgumentException("unsupported operator " + where[k] + ": Scan before opset 9 (a batch axis and sequence_lens);"
+                        + " gru4j runs the opset 9+ form");
+            }
             if (RECURRENT.contains(op)) recurrent[k] = new RecurrentOp(n, where[k]);
             for (String o : n.outputs()) {
                 if (o.isEmpty()) continue;
