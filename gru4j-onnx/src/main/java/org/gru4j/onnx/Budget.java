@@ -24,8 +24,8 @@ final class Budget {
     /** Checks that n more elements fit; throws naming the node otherwise. Does not count them (see {@link #hold}). */
     void reserve(long n, String where) {
         if (n < 0 || n > limit - live) {
-            throw new IllegalArgumentException(where + ": its output of " + n + " elements would exceed the run's budget of "
-                    + limit + " elements (" + live + " live); set -Dgru4j.onnx.maxElements to raise it");
+            throw new IllegalArgumentException(where + ": " + n + " elements are too large for the budget of " + limit
+                    + " elements (" + live + " already live); set -Dgru4j.onnx.maxElements to raise it");
         }
     }
 
