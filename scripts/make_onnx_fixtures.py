@@ -706,7 +706,7 @@ def op_models():
                                                 scan_input_axes=[1], scan_input_directions=[1], scan_output_axes=[1])],
         [vi("s0", [2]), vi("x", [2, 6])], [vi("sT", None), vi("ys", None)], 11)
     n += 4
-    print("%d operator models in %s" % (n, d))
+    print("%d operator models in %s" % (len(os.listdir(d)), d))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,10 @@
 package org.gru4j.onnx;
 
-import org.gru4j.onnx.OnnxModel.Node;
-import org.gru4j.onnx.OnnxModel.TensorProto;
 import org.gru4j.onnx.OnnxModel.ValueInfo;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
