@@ -180,13 +180,14 @@ final class ElementwiseOps {
 
     static Value binary(String op, boolean fmod, Value a, Value b, String where) {
         int[] s = Ops.broadcast(a.shape(), b.shape(), where);
-        int[] ia = Ops.broadcastIndex(s, a.shape()), ib = Ops.broadcastIndex(s, b.shape());
+        int[] ia = index(s, a.shape()), ib = index(s, b.shape());
         boolean logic = op.equals("And") || op.equals("Or") || op.equals("Xor");
         boolean compare = logic || op.equals("Equal") || op.equals("Less") || op.equals("Greater")
                 || op.equals("LessOrEqual") || op.equals("GreaterOrEqual");
+        int size = (int) Value.size(s, where + " output");
         if (compare) {
             if (logic && (a.isFloat() || b.isFloat())) throw new IllegalArgumentException(where + ": inputs must be bool");
-            long[] o = new long[ia.length];
+            long[] o = new long[size];
             boolean ints = !a.isFloat() && !b.isFloat();
             for (int k = 0; k < o.length; k++) {
                 int c;
@@ -214,7 +215,15 @@ final class ElementwiseOps {
             if (!java.util.Arrays.equals(s, a.shape())) throw new IllegalArgumentException(where + ": slope does not broadcast to X");
         }
         if (a.isFloat() || (b.isFloat() && !op.equals("Pow"))) {
-            float[] o = new float[ia.length];
+            float[] o = new float[size];
+            if (op.equals("Pow") && b.size() == 1 && b.get(0) == 2) {
+                // x², the exponent exports use (STFT magnitudes, variances): the same float as pow(x, 2), far cheaper
+                for (int k = 0; k < o.length; k++) {
+                    float x = a.floats()[ia[k]];
+                    o[k] = x * x;
+                }
+                return Value.floats(s, o);
+            }
             for (int k = 0; k < o.length; k++) {
                 double x = a.get(ia[k]), y = b.get(ib[k]);
                 o[k] = switch (op) {
@@ -233,7 +242,7 @@ final class ElementwiseOps {
             }
             return Value.floats(s, o);
         }
-        long[] o = new long[ia.length];
+        long[] o = new long[size];
         for (int k = 0; k < o.length; k++) {
             long x = a.ints()[ia[k]];
             if (op.equals("Pow")) {
@@ -257,6 +266,22 @@ final class ElementwiseOps {
         }
         return Value.ints(s, o);
     }
+
+    /** Where each output element reads an operand: the identity (same shape) as 0..n−1, else the broadcast map. */
+    private static int[] index(int[] out, int[] in) {
+        if (!java.util.Arrays.equals(out, in)) return Ops.broadcastIndex(out, in);
+        int[] id = IDENTITY.get();
+        int n = (int) Value.size(out, "a tensor");
+        if (id.length < n) {
+            id = new int[n];
+            for (int k = 0; k < n; k++) id[k] = k;
+            IDENTITY.set(id);
+        }
+        return id;
+    }
+
+    /** 0, 1, 2, … : the index map of an operand that needs no broadcasting, shared (never written). */
+    private static final ThreadLocal<int[]> IDENTITY = ThreadLocal.withInitial(() -> new int[0]);
 
     /** out = cond ? a : b, all three broadcast together. */
     static Value where(Value c, Value a, Value b, String where) {

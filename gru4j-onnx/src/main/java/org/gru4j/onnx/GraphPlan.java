@@ -44,9 +44,10 @@ final class GraphPlan {
     private final Node[] nodes;
     private final String[] where;
     private final RecurrentOp[] recurrent;
+    /** The names this graph's nodes write (they hide enclosing values of the same name while folding). */
+    private final Set<String> producedHere;
     /** Outputs computed once, before any run (see {@link #fold}). */
     private final Value[][] folded;
-    private final Set<String> overridable = new HashSet<>();
     private final Map<String, GraphPlan>[] subgraphs;
     /** Indices of the nodes to run, in dependency order. */
     private final int[] order;
@@ -116,6 +117,7 @@ final class GraphPlan {
                 producer.put(o, k);
             }
         }
+        producedHere = producer.keySet();
         // subgraphs see everything this graph defines and everything the enclosing graphs do
         Set<String> visible = null;
         List<String[]> reads = new ArrayList<>(count);
@@ -195,15 +197,14 @@ final class GraphPlan {
             dropAfter[pos][filled[pos]++] = name;
         }
 
-        for (ValueInfo v : g.inputs()) overridable.add(v.name());
     }
 
     /** Most elements folding may precompute for one model (they live as long as the graph). */
     static final long FOLD_LIMIT = 1L << 26;
 
     /**
-     * Constant folding: every needed node whose inputs are all known before any run — initializers (unless also
-     * declared as graph inputs, which a feed may override), Constant nodes, values folded before it, and for a
+     * Constant folding: every needed node whose inputs are all known before any run — initializers, Constant
+     * nodes, values folded before it, and for a
      * subgraph the known values of its enclosing graphs — is evaluated once, here. Weights that exports slice,
      * transpose or concatenate on every run (Silero's LSTM gates) thus become the same objects run after run, and
      * a recurrent node keeps its prepared weights. A node that fails, or would go over {@link #FOLD_LIMIT}, is left
@@ -211,8 +212,11 @@ final class GraphPlan {
      */
     void fold(Map<String, Value> outerKnown, Budget budget) throws IOException {
         Map<String, Value> known = new HashMap<>(outerKnown);
-        for (String o : overridable) known.remove(o);
-        for (Map.Entry<String, Value> e : initializers.entrySet()) if (!overridable.contains(e.getKey())) known.put(e.getKey(), e.getValue());
+        // this graph's inputs hide enclosing values of the same name; its initializers are constant (a feed cannot
+        // replace one: OnnxGraph.run accepts only the inputs that are not initializers)
+        for (ValueInfo v : graph.inputs()) known.remove(v.name());
+        if (!outerKnown.isEmpty()) for (String o : producedHere) known.remove(o);
+        known.putAll(initializers);
         for (int k : order) {
             Node n = nodes[k];
             if (subgraphs[k] != null) {
