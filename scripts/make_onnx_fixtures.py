@@ -283,7 +283,7 @@ def invalid_models():
             f.write(m.SerializeToString())
         return m
 
-    put("unsupported_op", [helper.make_node("Erf", ["x"], ["y"], name="erf_0")])
+    put("unsupported_op", [helper.make_node("Det", ["x"], ["y"], name="det_0")])
     put("missing_initializer", [helper.make_node("Add", ["x", "bias"], ["y"], name="add_bias")])
     put("cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="first"),
                   helper.make_node("Identity", ["a"], ["b"], name="second"),
@@ -438,5 +438,282 @@ def main():
     print("%d torch exports, 17 helper nodes, 1 glue graph; ops %s; %d bytes" % (n, sorted(ops), total))
 
 
+class EmbedGru(torch.nn.Module):
+    """Token ids → Embedding → GRU (initial state given) → Linear scores: a graph whose first input is int64."""
+
+    def __init__(self, V, E, H, C):
+        super().__init__()
+        self.emb = torch.nn.Embedding(V, E)
+        self.gru = torch.nn.GRU(E, H, batch_first=True)
+        self.head = torch.nn.Linear(H, C)
+
+    def forward(self, ids, state):
+        y, hn = self.gru(self.emb(ids), state)
+        return self.head(y), hn
+
+
+def embed_case():
+    """torch_embed_gru_op13: for the CLI's integer --input and --feed/--fetch (gru4j-cli OnnxRunFeedTest)."""
+    torch.manual_seed(3)
+    m = EmbedGru(11, 4, 5, 3).eval()
+    ids = torch.tensor([[1, 5, 10, 0, 3], [7, 7, 2, 9, 4]], dtype=torch.int64)
+    h0 = torch.randn(1, 2, 5)
+    path = os.path.join(OUT, "torch_embed_gru_op13.onnx")
+    torch.onnx.export(m, (ids, h0), path, opset_version=13, input_names=["ids", "state"], output_names=["scores", "hn"],
+                      dynamic_axes={"ids": {0: "batch", 1: "steps"}, "state": {1: "batch"}, "scores": {0: "batch", 1: "steps"}})
+    m64 = __import__("copy").deepcopy(m).double()
+    with torch.no_grad():
+        scores, hn = m64(ids, h0.double())
+    save("torch_embed_gru_op13", path, {"ids": to_np(ids), "state": to_np(h0)}, {"scores": to_np(scores), "hn": to_np(hn)},
+         {"source": "torch.onnx.export", "opset": 13, "module": "EmbedGru"})
+
+
+def op_models():
+    """Single-operator (and small control-flow) models for OpsOrtTest: gru4j and ONNX Runtime run each on the same
+    random inputs. Written to onnx-fixtures/ops/<case>.onnx; inputs are declared with fixed shapes (the test draws
+    them), int64 inputs named idx* hold indices below the declared 'high' in doc_string."""
+    d = os.path.join(OUT, "ops")
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        os.remove(os.path.join(d, f))
+    F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+
+    def vi(name, shape, t=F):
+        return helper.make_tensor_value_info(name, t, shape)
+
+    def const(name, arr, t=I64):
+        return helper.make_tensor(name, t, [len(arr)] if np.ndim(arr) == 1 else list(np.shape(arr)),
+                                  np.asarray(arr).flatten().tolist())
+
+    def put(name, nodes, inputs, outputs, opset, inits=(), doc=""):
+        g = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+        m.ir_version = 8
+        m.doc_string = doc
+
+        onnx.save(m, os.path.join(d, name + ".onnx"))
+
+    def unary(name, op, shape, opset, **attrs):
+        put(name, [helper.make_node(op, ["x"], ["y"], **attrs)], [vi("x", shape)], [vi("y", None)], opset)
+
+    n = 0
+    # --- convolution
+    convs = [
+        ("conv1d_basic", [2, 3, 11], [4, 3, 3], {}),
+        ("conv1d_pad_stride_dil", [2, 4, 17], [6, 4, 3], dict(pads=[2, 1], strides=[2], dilations=[2])),
+        ("conv1d_group2", [1, 4, 9], [6, 2, 3], dict(group=2, pads=[1, 1])),
+        ("conv1d_depthwise_same_upper", [2, 5, 10], [5, 1, 4], dict(group=5, auto_pad="SAME_UPPER", strides=[3])),
+        ("conv1d_same_lower", [1, 2, 8], [3, 2, 4], dict(auto_pad="SAME_LOWER")),
+        ("conv1d_valid", [1, 3, 12], [2, 3, 5], dict(auto_pad="VALID", strides=[2])),
+        ("conv2d_basic", [2, 3, 7, 6], [4, 3, 3, 3], dict(pads=[1, 1, 1, 1])),
+        ("conv2d_stride_dil_asym", [1, 2, 13, 11], [3, 2, 3, 2], dict(pads=[0, 2, 1, 0], strides=[2, 3], dilations=[2, 1])),
+        ("conv2d_group_depthwise", [2, 6, 8, 8], [6, 1, 3, 3], dict(group=6, pads=[1, 1, 1, 1], strides=[2, 2])),
+        ("conv2d_same_upper", [1, 3, 9, 7], [5, 3, 4, 3], dict(auto_pad="SAME_UPPER", strides=[2, 2])),
+        ("conv2d_spectrogram", [2, 1, 40, 25], [8, 1, 5, 3], dict(strides=[2, 1], pads=[2, 1, 2, 1])),
+    ]
+    for name, xs, ws, attrs in convs:
+        put(name, [helper.make_node("Conv", ["x", "w", "b"], ["y"], **attrs)],
+            [vi("x", xs), vi("w", ws), vi("b", [ws[0]])], [vi("y", None)], 13)
+        n += 1
+    put("conv1d_nobias_op9", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1])],
+        [vi("x", [2, 3, 6]), vi("w", [2, 3, 3])], [vi("y", None)], 9)
+    cts = [
+        ("convtranspose1d_basic", [2, 3, 5], [3, 4, 3], {}),
+        ("convtranspose1d_stride_pad", [1, 4, 7], [4, 2, 4], dict(strides=[2], pads=[1, 2], output_padding=[1])),
+        ("convtranspose1d_group_dil", [2, 4, 6], [4, 3, 3], dict(group=2, dilations=[2], strides=[3])),
+        ("convtranspose1d_output_shape", [1, 2, 5], [2, 3, 3], dict(strides=[2], output_shape=[10])),
+        ("convtranspose2d_basic", [1, 2, 4, 5], [2, 3, 3, 2], dict(strides=[2, 1], pads=[1, 0, 0, 1])),
+    ]
+    for name, xs, ws, attrs in cts:
+        mult = attrs.get("group", 1)
+        put(name, [helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], **attrs)],
+            [vi("x", xs), vi("w", ws), vi("b", [ws[1] * mult])], [vi("y", None)], 13)
+        n += 1
+    # --- pooling
+    pools = [
+        ("maxpool1d", "MaxPool", [2, 3, 11], dict(kernel_shape=[3], strides=[2], pads=[1, 1])),
+        ("maxpool2d_ceil_dil", "MaxPool", [1, 2, 9, 8], dict(kernel_shape=[3, 2], strides=[2, 2], ceil_mode=1, dilations=[1, 2])),
+        ("maxpool2d_same_upper", "MaxPool", [1, 3, 7, 6], dict(kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_UPPER")),
+        ("avgpool1d_exclude_pad", "AveragePool", [2, 3, 10], dict(kernel_shape=[4], strides=[2], pads=[2, 1])),
+        ("avgpool2d_include_pad", "AveragePool", [1, 2, 7, 7], dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], count_include_pad=1)),
+        ("avgpool2d_ceil", "AveragePool", [1, 2, 8, 7], dict(kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)),
+    ]
+    for name, op, xs, attrs in pools:
+        put(name, [helper.make_node(op, ["x"], ["y"], **attrs)], [vi("x", xs)], [vi("y", None)], 13)
+        n += 1
+    put("maxpool2d_indices", [helper.make_node("MaxPool", ["x"], ["y", "i"], kernel_shape=[2, 2], strides=[2, 2])],
+        [vi("x", [2, 2, 6, 4])], [vi("y", None), vi("i", None, I64)], 13)
+    unary("globalavgpool", "GlobalAveragePool", [2, 3, 5, 4], 13)
+    unary("globalmaxpool", "GlobalMaxPool", [2, 3, 7], 13)
+    # --- normalisation
+    put("batchnorm", [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], epsilon=1e-3)],
+        [vi("x", [2, 3, 5, 4]), vi("s", [3]), vi("b", [3]), vi("m", [3])], [vi("y", None)], 15,
+        inits=[helper.make_tensor("v", F, [3], [0.5, 1.5, 2.0])])
+    put("layernorm_op17", [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"], axis=-1, epsilon=1e-5)],
+        [vi("x", [3, 4, 6]), vi("s", [6]), vi("b", [6])], [vi("y", None)], 17)
+    put("layernorm_op17_axis1", [helper.make_node("LayerNormalization", ["x", "s"], ["y", "mean", "inv"], axis=1)],
+        [vi("x", [2, 3, 5]), vi("s", [3, 5])], [vi("y", None), vi("mean", None), vi("inv", None)], 17)
+    put("instancenorm", [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"], epsilon=1e-4)],
+        [vi("x", [2, 3, 7]), vi("s", [3]), vi("b", [3])], [vi("y", None)], 13)
+    # torch's LayerNorm before opset 17: ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add
+    put("layernorm_pattern_op13", [
+        helper.make_node("ReduceMean", ["x"], ["m"], axes=[-1]),
+        helper.make_node("Sub", ["x", "m"], ["d"]),
+        helper.make_node("Pow", ["d", "two"], ["d2"]),
+        helper.make_node("ReduceMean", ["d2"], ["v"], axes=[-1]),
+        helper.make_node("Add", ["v", "eps"], ["ve"]),
+        helper.make_node("Sqrt", ["ve"], ["sd"]),
+        helper.make_node("Div", ["d", "sd"], ["z"]),
+        helper.make_node("Mul", ["z", "s"], ["zs"]),
+        helper.make_node("Add", ["zs", "b"], ["y"])],
+        [vi("x", [3, 5, 8]), vi("s", [8]), vi("b", [8])], [vi("y", None)], 13,
+        inits=[helper.make_tensor("two", F, [], [2.0]), helper.make_tensor("eps", F, [], [1e-5])])
+    n += 6
+    # --- reductions
+    for op in ["ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceL1",
+               "ReduceLogSumExp", "ReduceSumSquare"]:
+        if op == "ReduceSum":
+            put("reducesum_op13_input", [helper.make_node(op, ["x", "axes"], ["y"], keepdims=0)], [vi("x", [3, 4, 5])],
+                [vi("y", None)], 13, inits=[const("axes", [0, 2])])
+            put("reducesum_op13_noaxes", [helper.make_node(op, ["x"], ["y"])], [vi("x", [3, 4])], [vi("y", None)], 13)
+        else:
+            put(op.lower() + "_op13_attr", [helper.make_node(op, ["x"], ["y"], axes=[1], keepdims=1)],
+                [vi("x", [3, 4, 5])], [vi("y", None)], 13)
+            put(op.lower() + "_op18_input", [helper.make_node(op, ["x", "axes"], ["y"], keepdims=0)],
+                [vi("x", [2, 3, 4])], [vi("y", None)], 18, inits=[const("axes", [-1, 0])])
+        n += 2
+    put("reducemean_op18_noop", [helper.make_node("ReduceMean", ["x", "axes"], ["y"], noop_with_empty_axes=1)],
+        [vi("x", [2, 3])], [vi("y", None)], 18, inits=[helper.make_tensor("axes", I64, [0], [])])
+    put("argmax_keep", [helper.make_node("ArgMax", ["x"], ["y"], axis=1, keepdims=1)], [vi("x", [3, 5, 2])], [vi("y", None, I64)], 13)
+    put("argmin_last", [helper.make_node("ArgMin", ["x"], ["y"], axis=-1, keepdims=0, select_last_index=1)],
+        [vi("x", [4, 6])], [vi("y", None, I64)], 13)
+    put("topk", [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=1, largest=1)], [vi("x", [3, 7])],
+        [vi("v", None), vi("i", None, I64)], 11, inits=[const("k", [3])])
+    put("topk_smallest", [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=0, largest=0)], [vi("x", [6, 2])],
+        [vi("v", None), vi("i", None, I64)], 11, inits=[const("k", [2])])
+    put("cumsum", [helper.make_node("CumSum", ["x", "a"], ["y"])], [vi("x", [3, 4])], [vi("y", None)], 14,
+        inits=[helper.make_tensor("a", I64, [], [1])])
+    put("cumsum_excl_rev", [helper.make_node("CumSum", ["x", "a"], ["y"], exclusive=1, reverse=1)], [vi("x", [5, 2])],
+        [vi("y", None)], 14, inits=[helper.make_tensor("a", I64, [], [0])])
+    n += 7
+    # --- elementwise
+    for op in ["Sqrt", "Exp", "Log", "Abs", "Reciprocal", "Floor", "Ceil", "Round", "Sign", "Erf", "Softplus", "Softsign",
+               "HardSwish", "Neg", "Relu", "Sigmoid", "Tanh"]:
+        unary("u_" + op.lower(), op, [3, 5], 14)
+        n += 1
+    unary("u_leakyrelu", "LeakyRelu", [3, 5], 13, alpha=0.2)
+    unary("u_elu", "Elu", [3, 5], 13, alpha=0.7)
+    unary("u_selu", "Selu", [3, 5], 13)
+    unary("u_hardsigmoid", "HardSigmoid", [3, 5], 13, alpha=0.3, beta=0.4)
+    unary("u_gelu_op20", "Gelu", [3, 5], 20)
+    unary("u_gelu_tanh_op20", "Gelu", [3, 5], 20, approximate="tanh")
+    put("clip_op13", [helper.make_node("Clip", ["x", "lo", "hi"], ["y"])], [vi("x", [4, 3])], [vi("y", None)], 13,
+        inits=[helper.make_tensor("lo", F, [], [-0.5]), helper.make_tensor("hi", F, [], [0.7])])
+    put("clip_op9", [helper.make_node("Clip", ["x"], ["y"], min=-0.2, max=0.3)], [vi("x", [4, 3])], [vi("y", None)], 9)
+    for op in ["Pow", "Min", "Max", "Add", "Sub", "Mul", "Div", "PRelu"]:
+        put("b_" + op.lower(), [helper.make_node(op, ["a", "b"], ["y"])], [vi("a", [2, 3, 4]), vi("b", [3, 1] if op != "PRelu" else [3, 1])],
+            [vi("y", None)], 13)
+    put("b_mod_fmod", [helper.make_node("Mod", ["a", "b"], ["y"], fmod=1)], [vi("a", [3, 4]), vi("b", [4])], [vi("y", None)], 13)
+    put("b_mod_int", [helper.make_node("Mod", ["idx_a", "idx_b"], ["y"])], [vi("idx_a", [3, 4], I64), vi("idx_b", [4], I64)],
+        [vi("y", None, I64)], 13, doc="high=7 low=-7 nonzero")
+    for op in ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual"]:
+        put("c_" + op.lower(), [helper.make_node(op, ["a", "b"], ["c"]), helper.make_node("Cast", ["c"], ["y"], to=F)],
+            [vi("a", [2, 3]), vi("b", [3])], [vi("y", None)], 16)
+    for op in ["And", "Or", "Xor"]:
+        put("l_" + op.lower(), [helper.make_node("Greater", ["a", "z"], ["p"]), helper.make_node("Less", ["b", "z"], ["q"]),
+                                helper.make_node(op, ["p", "q"], ["c"]), helper.make_node("Not", ["c"], ["nc"]),
+                                helper.make_node("Cast", ["nc"], ["y"], to=F)],
+            [vi("a", [4, 3]), vi("b", [3])], [vi("y", None)], 13, inits=[helper.make_tensor("z", F, [], [0.0])])
+    put("where_broadcast", [helper.make_node("Greater", ["a", "z"], ["c"]), helper.make_node("Where", ["c", "x", "w"], ["y"])],
+        [vi("a", [3, 1]), vi("x", [1, 4]), vi("w", [])], [vi("y", None)], 16, inits=[helper.make_tensor("z", F, [], [0.0])])
+    n += 30
+    # --- shapes
+    for mode in ["constant", "reflect", "edge"]:
+        put("pad_" + mode, [helper.make_node("Pad", ["x", "p", "v"], ["y"], mode=mode)], [vi("x", [3, 4])], [vi("y", None)], 13,
+            inits=[const("p", [1, 2, 2, 3]), helper.make_tensor("v", F, [], [0.25])])
+    put("pad_op18_axes", [helper.make_node("Pad", ["x", "p", "", "ax"], ["y"], mode="reflect")], [vi("x", [2, 5, 4])],
+        [vi("y", None)], 18, inits=[const("p", [2, 1, 0, 3]), const("ax", [1, -1])])
+    put("pad_op9_negative", [helper.make_node("Pad", ["x"], ["y"], pads=[0, -1, 1, 2], value=1.5)], [vi("x", [3, 4])],
+        [vi("y", None)], 9)
+    put("tile", [helper.make_node("Tile", ["x", "r"], ["y"])], [vi("x", [2, 3])], [vi("y", None)], 13, inits=[const("r", [2, 3])])
+    put("size", [helper.make_node("Size", ["x"], ["s"]), helper.make_node("Cast", ["s"], ["y"], to=F)], [vi("x", [2, 3, 4])],
+        [vi("y", None)], 13)
+    put("split_op13_input", [helper.make_node("Split", ["x", "s"], ["a", "b", "c"], axis=1)], [vi("x", [2, 7])],
+        [vi("a", None), vi("b", None), vi("c", None)], 13, inits=[const("s", [2, 4, 1])])
+    put("split_op18_num_outputs", [helper.make_node("Split", ["x"], ["a", "b", "c"], axis=0, num_outputs=3)], [vi("x", [7, 2])],
+        [vi("a", None), vi("b", None), vi("c", None)], 18)
+    put("split_op11_attr", [helper.make_node("Split", ["x"], ["a", "b"], axis=-1, split=[1, 3])], [vi("x", [2, 4])],
+        [vi("a", None), vi("b", None)], 11)
+    put("squeeze_unsqueeze_op13", [helper.make_node("Unsqueeze", ["x", "u"], ["t"]), helper.make_node("Squeeze", ["t", "s"], ["y"])],
+        [vi("x", [3, 1, 4])], [vi("y", None)], 13, inits=[const("u", [0, -1]), const("s", [0, 2])])
+    put("slice_negative_steps", [helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])], [vi("x", [5, 6, 4])],
+        [vi("y", None)], 13, inits=[const("st", [-1, 4, 0]), const("en", [-1000, 0, 10]), const("ax", [0, 1, 2]), const("sp", [-2, -1, 3])])
+    put("gatherelements", [helper.make_node("GatherElements", ["x", "idx"], ["y"], axis=1)], [vi("x", [3, 5]), vi("idx", [3, 4], I64)],
+        [vi("y", None)], 13, doc="high=5")
+    put("scatternd", [helper.make_node("ScatterND", ["x", "idx", "u"], ["y"])], [vi("x", [4, 3, 2]), vi("u", [2, 3, 2])],
+        [vi("y", None)], 13, inits=[helper.make_tensor("idx", I64, [2, 1], [3, 1])])
+    put("scatternd_add", [helper.make_node("ScatterND", ["x", "idx", "u"], ["y"], reduction="add")], [vi("x", [4, 3]), vi("u", [3])],
+        [vi("y", None)], 16, inits=[helper.make_tensor("idx", I64, [3, 2], [0, 1, 3, 2, 0, 1])])
+    put("nonzero", [helper.make_node("Greater", ["x", "z"], ["c"]), helper.make_node("NonZero", ["c"], ["y"])], [vi("x", [3, 4])],
+        [vi("y", None, I64)], 13, inits=[helper.make_tensor("z", F, [], [0.0])])
+    for name, eq, shapes in [("einsum_bmm", "bij,bjk->bik", [[2, 3, 4], [2, 4, 5]]), ("einsum_attn", "bhd,bd->bh", [[3, 5, 4], [3, 4]]),
+                             ("einsum_outer_sum", "ij,kj->ik", [[3, 4], [5, 4]]), ("einsum_ellipsis", "...ij,...jk->...ik", [[2, 2, 3], [2, 3, 4]]),
+                             ("einsum_sumout", "ijk,k->i", [[2, 3, 4], [4]]), ("einsum_transpose", "ij->ji", [[3, 4]])]:
+        ins = [vi("x%d" % k, s) for k, s in enumerate(shapes)]
+        put(name, [helper.make_node("Einsum", [v.name for v in ins], ["y"], equation=eq)], ins, [vi("y", None)], 12)
+    n += 25
+    # --- control flow: If with outer-scope values and nesting, Loop as torch writes it, Scan as tf2onnx writes it
+    then_inner = helper.make_graph([helper.make_node("Mul", ["x", "two"], ["t"])], "then_inner", [], [vi("t", None)])
+    else_inner = helper.make_graph([helper.make_node("Neg", ["x"], ["t"])], "else_inner", [], [vi("t", None)])
+    then_g = helper.make_graph([helper.make_node("ReduceMax", ["x"], ["mx"], keepdims=0),
+                                helper.make_node("Greater", ["mx", "half"], ["c2"]),
+                                helper.make_node("If", ["c2"], ["t2"], then_branch=then_inner, else_branch=else_inner),
+                                helper.make_node("Add", ["t2", "x"], ["o"])], "then", [], [vi("o", None)])
+    else_g = helper.make_graph([helper.make_node("Sub", ["x", "two"], ["o"])], "else", [], [vi("o", None)])
+    put("if_nested_outer", [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
+                            helper.make_node("Greater", ["s", "zero"], ["c"]),
+                            helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+        [vi("x", [3, 4])], [vi("y", None)], 13,
+        inits=[helper.make_tensor("two", F, [], [2.0]), helper.make_tensor("half", F, [], [0.5]), helper.make_tensor("zero", F, [], [0.0])])
+    # Loop: h_{t+1} = tanh(W·h_t + x[t]), scan output h per step, trip count from the shape of x (torch's form)
+    body = helper.make_graph([
+        helper.make_node("Gather", ["x", "i"], ["xt"], axis=0),
+        helper.make_node("MatMul", ["h", "w"], ["hw"]),
+        helper.make_node("Add", ["hw", "xt"], ["pre"]),
+        helper.make_node("Tanh", ["pre"], ["h2"]),
+        helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+        helper.make_node("Identity", ["h2"], ["h_scan"])],
+        "loop_body", [vi("i", [], I64), vi("cond_in", [], B), vi("h", None)],
+        [vi("cond_out", [], B), vi("h2", None), vi("h_scan", None)])
+    put("loop_rnn", [helper.make_node("Shape", ["x"], ["sx"]),
+                     helper.make_node("Gather", ["sx", "zero_i"], ["T"], axis=0),
+                     helper.make_node("Loop", ["T", "true", "h0"], ["hT", "hs"], body=body)],
+        [vi("x", [5, 2, 3]), vi("h0", [2, 3]), vi("w", [3, 3])], [vi("hT", None), vi("hs", None)], 13,
+        inits=[helper.make_tensor("zero_i", I64, [], [0]), helper.make_tensor("true", B, [], [1])])
+    # Loop ending on its condition: keep doubling while the sum stays below 50 (at most 20 trips)
+    body2 = helper.make_graph([
+        helper.make_node("Mul", ["v", "two"], ["v2"]),
+        helper.make_node("ReduceSum", ["v2"], ["s"], keepdims=0),
+        helper.make_node("Less", ["s", "fifty"], ["c"])],
+        "loop_cond_body", [vi("i", [], I64), vi("cond_in", [], B), vi("v", None)], [vi("c", [], B), vi("v2", None)])
+    put("loop_condition", [helper.make_node("Abs", ["x"], ["ax"]), helper.make_node("Loop", ["M", "", "ax"], ["y"], body=body2)],
+        [vi("x", [2, 3])], [vi("y", None)], 13,
+        inits=[helper.make_tensor("M", I64, [], [20]), helper.make_tensor("two", F, [], [2.0]), helper.make_tensor("fifty", F, [], [50.0])])
+    # Scan: a running sum and a per-step output, one input scanned in reverse along axis 1
+    sbody = helper.make_graph([helper.make_node("Add", ["acc", "xt"], ["acc2"]), helper.make_node("Mul", ["acc2", "xt"], ["yt"])],
+                              "scan_body", [vi("acc", None), vi("xt", None)], [vi("acc2", None), vi("yt", None)])
+    put("scan_reverse_axis1", [helper.make_node("Scan", ["s0", "x"], ["sT", "ys"], body=sbody, num_scan_inputs=1,
+                                                scan_input_axes=[1], scan_input_directions=[1], scan_output_axes=[1])],
+        [vi("s0", [2]), vi("x", [2, 6])], [vi("sT", None), vi("ys", None)], 11)
+    n += 4
+    print("%d operator models in %s" % (len(os.listdir(d)), d))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--ops"]:
+        op_models()
+        embed_case()
+    else:
+        main()
+        op_models()
+        embed_case()

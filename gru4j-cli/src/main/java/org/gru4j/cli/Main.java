@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Gated recurrent networks (GRU, LSTM, RNN) in pure Java.",
         subcommands = {DemoCommand.class, RunCommand.class, ConvertCommand.class, InspectCommand.class, LmCommand.class,
                 ForecastCommand.class, AnomalyCommand.class, ClassifyCommand.class, ExperimentCommand.class,
-                BenchCommand.class, SessionsBenchCommand.class, org.gru4j.cli.speech.SpeechCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, SessionsBenchCommand.class, org.gru4j.cli.speech.SpeechCommand.class, VadCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -29,12 +29,18 @@ import java.util.concurrent.Callable;
                 "X is float32 (T,B,I), or (B,T,I) with --batch-first. Y is the last layer's output (T,B,D*H) "
                         + "or (B,T,D*H); HN the final hidden states (L*D,B,H), as PyTorch returns them."})
 final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "model: .pt, .pth (torch.save of a state_dict), .safetensors, .gru4j or .onnx")
     Path model;
-    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "input sequence, float32")
+    @Option(names = "--input", paramLabel = "X.npy", description = "input sequence, float32 (ONNX: the graph's first input; int32/int64 when it is an integer tensor)")
     Path input;
-    @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "where to write the outputs")
+    @Option(names = "--output", paramLabel = "Y.npy", description = "where to write the outputs (ONNX: the graph's first output)")
     Path output;
+    @Option(names = "--feed", paramLabel = "NAME=FILE.npy", description = "ONNX: feed the graph input NAME from FILE (repeatable)")
+    Map<String, Path> feed = new LinkedHashMap<>();
+    @Option(names = "--fetch", paramLabel = "NAME=FILE.npy", description = "ONNX: write the graph output NAME to FILE (repeatable)")
+    Map<String, Path> fetch = new LinkedHashMap<>();
     @Option(names = "--hn", paramLabel = "HN.npy", description = "where to write the final hidden states")
     Path hn;
     @Option(names = "--h0", paramLabel = "H0.npy", description = "initial hidden states (L*D,B,H); zeros when absent")
@@ -53,15 +59,34 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (ModelFiles.format(model) instanceof org.gru4j.onnx.OnnxFormat) return OnnxRun.run(this);
-        if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
-            throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
+        boolean onnx = ModelFiles.format(model) instanceof org.gru4j.onnx.OnnxFormat;
+        if (!onnx && (input == null || output == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: '--input=X.npy', '--output=Y.npy'");
+        }
+        if (onnx && output == null && fetch.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--output=Y.npy' (or --fetch NAME=FILE.npy)");
         }
         Set<Path> outputs = new HashSet<>();
-        for (Path p : new Path[]{output, hn, cn}) {
+        java.util.List<Path> targets = new java.util.ArrayList<>(java.util.Arrays.asList(output, hn, cn));
+        targets.addAll(fetch.values());
+        for (Path p : targets) {
             if (p != null && !outputs.add(p.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("--output, --hn and --cn must name different files (" + p + " twice)");
+                throw new IllegalArgumentException("--output, --hn, --cn and --fetch must name different files (" + p + " twice)");
             }
+        }
+        java.util.List<Path> sources = new java.util.ArrayList<>(java.util.Arrays.asList(model, input, h0, c0));
+        sources.addAll(feed.values());
+        for (Path out : targets) {
+            for (Path in : sources) {
+                if (out != null && in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
+                    throw new IllegalArgumentException(out + " is also an input (" + in + "); gru4j run does not overwrite its inputs");
+                }
+            }
+        }
+        if (onnx) return OnnxRun.run(this);
+        if (!feed.isEmpty() || !fetch.isEmpty()) throw new IllegalArgumentException("--feed and --fetch are for ONNX models");
+        if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
+            throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }
         // a sequence model runs its recurrent stack (its rnn.* part)
         Module m = ModelFiles.read(model, new ModelFiles.Options(prefix, nonlinearity.equals("relu"))).model();

@@ -29,42 +29,86 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
+    /** What a .npy header says: dtype, order, shape, and where the data start in a file of the given size. */
+    private record Header(String descr, boolean fortran, int[] shape, long dataStart, long size) {}
+
+    private static Header header(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        ByteBuffer pre = readExactly(ch, file, 0, Math.min(size, 12), "the .npy preamble");
+        if (size < 10 || !Arrays.equals(Arrays.copyOf(pre.array(), 6), MAGIC)) {
+            throw new ModelFormatException(file, "not a .npy file (no \\x93NUMPY magic)");
+        }
+        int major = pre.get(6) & 0xff;
+        long headerLen;
+        int headerStart;
+        if (major == 1) {
+            headerLen = pre.order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xffff;
+            headerStart = 10;
+        } else if (major == 2 || major == 3) {
+            if (size < 12) throw new ModelFormatException(file, "truncated .npy header");
+            headerLen = pre.order(ByteOrder.LITTLE_ENDIAN).getInt(8) & 0xffffffffL;
+            headerStart = 12;
+        } else {
+            throw new ModelFormatException(file, "unsupported .npy format version " + major);
+        }
+        if (headerLen > MAX_HEADER || headerStart + headerLen > size) {
+            throw new ModelFormatException(file, "truncated or corrupt .npy header (declares " + headerLen + " bytes)");
+        }
+        String header = new String(readExactly(ch, file, headerStart, headerLen, "the .npy header").array(),
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String descr = field(file, header, DESCR, "descr");
+        boolean fortran = field(file, header, FORTRAN, "fortran_order").equals("True");
+        int[] shape = parseShape(file, field(file, header, SHAPE, "shape"));
+        return new Header(descr, fortran, shape, headerStart + headerLen, size);
+    }
+
+    /** An integer array read from a .npy file: its shape and values, row-major. */
+    public record Ints(int[] shape, long[] data) {}
+
+    /** Reads an int32 or int64 .npy file (either byte order, C or Fortran order). */
+    public static Ints readInts(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header h = header(ch, file);
+            String d = h.descr();
+            int width = d.endsWith("i8") ? 8 : d.endsWith("i4") ? 4 : 0;
+            if (width == 0 || d.length() != 3 || "<>=|".indexOf(d.charAt(0)) < 0) {
+                throw new ModelFormatException(file, "dtype '" + d + "' (" + dtypeName(d) + "); expected int32 ('<i4') or int64 ('<i8')");
+            }
+            long n = count(h.shape());
+            if (n * width > Integer.MAX_VALUE - 8) throw new ModelFormatException(file, "shape " + Arrays.toString(h.shape()) + " is too large");
+            if (h.size() - h.dataStart() != n * width) {
+                throw new ModelFormatException(file, "shape " + Arrays.toString(h.shape()) + " needs " + n * width
+                        + " bytes of " + dtypeName(d) + " data, the file has " + (h.size() - h.dataStart()));
+            }
+            ByteBuffer b = readExactly(ch, file, h.dataStart(), n * width, "the .npy data")
+                    .order(d.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            long[] data = new long[(int) n];
+            for (int k = 0; k < data.length; k++) data[k] = width == 8 ? b.getLong() : b.getInt();
+            if (h.fortran() && h.shape().length > 1) {
+                int[] src = fortranSource(h.shape());
+                long[] c = new long[data.length];
+                for (int k = 0; k < c.length; k++) c[k] = data[src[k]];
+                data = c;
+            }
+            return new Ints(h.shape(), data);
+        }
+    }
+
     public static Tensor read(Path file) throws IOException {
         LoadBudget.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer pre = readExactly(ch, file, 0, Math.min(size, 12), "the .npy preamble");
-            if (size < 10 || !Arrays.equals(Arrays.copyOf(pre.array(), 6), MAGIC)) {
-                throw new ModelFormatException(file, "not a .npy file (no \\x93NUMPY magic)");
-            }
-            int major = pre.get(6) & 0xff;
-            long headerLen;
-            int headerStart;
-            if (major == 1) {
-                headerLen = pre.order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xffff;
-                headerStart = 10;
-            } else if (major == 2 || major == 3) {
-                if (size < 12) throw new ModelFormatException(file, "truncated .npy header");
-                headerLen = pre.order(ByteOrder.LITTLE_ENDIAN).getInt(8) & 0xffffffffL;
-                headerStart = 12;
-            } else {
-                throw new ModelFormatException(file, "unsupported .npy format version " + major);
-            }
-            if (headerLen > MAX_HEADER || headerStart + headerLen > size) {
-                throw new ModelFormatException(file, "truncated or corrupt .npy header (declares " + headerLen + " bytes)");
-            }
-            String header = new String(readExactly(ch, file, headerStart, headerLen, "the .npy header").array(),
-                    major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            String descr = field(file, header, DESCR, "descr");
-            boolean fortran = field(file, header, FORTRAN, "fortran_order").equals("True");
-            int[] shape = parseShape(file, field(file, header, SHAPE, "shape"));
+            Header h = header(ch, file);
+            long size = h.size();
+            String descr = h.descr();
+            boolean fortran = h.fortran();
+            int[] shape = h.shape();
             ByteOrder order;
             if (descr.equals("<f4") || descr.equals("=f4")) order = ByteOrder.LITTLE_ENDIAN;
             else if (descr.equals(">f4")) order = ByteOrder.BIG_ENDIAN;
             else throw new ModelFormatException(file, "dtype '" + Untrusted.text(descr) + "' (" + dtypeName(descr)
                         + "); expected float32 ('<f4'): convert with x.astype(numpy.float32)");
             long n = count(shape);
-            long dataStart = headerStart + headerLen;
+            long dataStart = h.dataStart();
             if (n > Integer.MAX_VALUE - 8) throw new ModelFormatException(file, "shape " + Arrays.toString(shape) + " is too large");
             if (size - dataStart != n * 4) {
                 throw new ModelFormatException(file, "shape " + Arrays.toString(shape) + " needs " + n * 4
@@ -168,6 +212,7 @@ public final class Npy {
     private static String dtypeName(String descr) {
         String k = descr.length() > 1 ? descr.substring(1) : descr;
         return switch (k) {
+            case "f4" -> "float32";
             case "f8" -> "float64";
             case "f2" -> "float16";
             case "i8" -> "int64";
@@ -180,27 +225,35 @@ public final class Npy {
         };
     }
 
-    /** Fortran (column-major) data of shape s to row-major. */
-    private static Tensor fromFortran(Tensor t) {
-        int r = t.rank();
-        if (r < 2) return t;
-        float[] out = new float[t.data.length];
+    /** For each row-major position of shape, the position of the same element in Fortran (column-major) order. */
+    private static int[] fortranSource(int[] shape) {
+        int r = shape.length;
+        int[] src = new int[(int) count(shape)];
         int[] idx = new int[r];
         long[] fStride = new long[r];
         long st = 1;
         for (int i = 0; i < r; i++) {
             fStride[i] = st;
-            st *= t.shape[i];
+            st *= shape[i];
         }
-        for (int flat = 0; flat < out.length; flat++) {
-            long src = 0;
-            for (int i = 0; i < r; i++) src += idx[i] * fStride[i];
-            out[flat] = t.data[(int) src];
+        for (int flat = 0; flat < src.length; flat++) {
+            long at = 0;
+            for (int i = 0; i < r; i++) at += idx[i] * fStride[i];
+            src[flat] = (int) at;
             for (int i = r - 1; i >= 0; i--) {
-                if (++idx[i] < t.shape[i]) break;
+                if (++idx[i] < shape[i]) break;
                 idx[i] = 0;
             }
         }
+        return src;
+    }
+
+    /** Fortran (column-major) data of shape s to row-major. */
+    private static Tensor fromFortran(Tensor t) {
+        if (t.rank() < 2) return t;
+        int[] src = fortranSource(t.shape);
+        float[] out = new float[t.data.length];
+        for (int flat = 0; flat < out.length; flat++) out[flat] = t.data[src[flat]];
         return new Tensor(t.shape, out);
     }
 }

@@ -202,4 +202,37 @@ class NpyTest {
         b.put(header.getBytes(StandardCharsets.ISO_8859_1));
         Files.write(f, b.array());
     }
+
+    /** A hand-made .npy file: format 1.0, the given header dict, then data. */
+    private Path npy(String name, String dict, byte[] data) throws IOException {
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
+        Path p = tmp.resolve(name);
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void readsInt32AndInt64() throws Exception {
+        ByteBuffer i4 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : new int[]{0, 7, -3, 1 << 30, 5, 2}) i4.putInt(v);
+        Npy.Ints a = Npy.readInts(npy("a.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", i4.array()));
+        assertArrayEquals(new int[]{2, 3}, a.shape());
+        assertArrayEquals(new long[]{0, 7, -3, 1 << 30, 5, 2}, a.data());
+
+        ByteBuffer i8 = ByteBuffer.allocate(48).order(ByteOrder.BIG_ENDIAN);
+        for (long v : new long[]{1, 2, 3, 4, 5, 1L << 40}) i8.putLong(v);
+        // Fortran order (2,3): memory holds column by column
+        Npy.Ints b = Npy.readInts(npy("b.npy", "{'descr': '>i8', 'fortran_order': True, 'shape': (2, 3), }", i8.array()));
+        assertArrayEquals(new long[]{1, 3, 5, 2, 4, 1L << 40}, b.data());
+
+        Exception e = assertThrows(ModelFormatException.class,
+                () -> Npy.readInts(npy("f.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4])));
+        assertTrue(e.getMessage().contains("expected int32"), e.getMessage());
+        e = assertThrows(ModelFormatException.class,
+                () -> Npy.readInts(npy("t.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", new byte[16])));
+        assertTrue(e.getMessage().contains("needs 24 bytes"), e.getMessage());
+    }
 }

@@ -1,37 +1,27 @@
 package org.gru4j.onnx;
 
-import org.gru4j.onnx.OnnxModel.Node;
-import org.gru4j.onnx.OnnxModel.TensorProto;
 import org.gru4j.onnx.OnnxModel.ValueInfo;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * An ONNX model ready to run: initializers decoded (external data included), every node checked to be an operator
- * gru4j implements, every input a node reads produced by something (a graph input, an initializer or an earlier
- * node), the nodes put in an order that respects their dependencies (a cycle is an error naming its nodes).
- * {@link #run} then evaluates the nodes in that order. Not thread-safe (the recurrent nodes keep workspaces).
+ * An ONNX model ready to run: its main graph compiled by {@link GraphPlan} (initializers decoded, every node checked
+ * to be an operator gru4j implements, every value read produced by something, the nodes ordered by dependency,
+ * unneeded nodes left out, subgraphs compiled in the scope of their node). {@link #run} then evaluates it within a
+ * {@link Budget}. Not thread-safe (the recurrent nodes keep workspaces).
  */
 public final class OnnxGraph {
     public final OnnxModel model;
     /** The graph inputs a caller must feed: the declared inputs that are not initializers, in declaration order. */
     public final List<ValueInfo> inputs;
     public final List<ValueInfo> outputs;
-    private final Map<String, Value> initializers = new HashMap<>();
-    private final List<Node> order;
-    private final Map<Node, String> names = new HashMap<>();
-    private final Map<Node, RecurrentOp> recurrent = new HashMap<>();
-    private final Map<Node, Value> constants = new HashMap<>();
+    private final GraphPlan plan;
     private final long opset;
 
     public static OnnxGraph load(Path file) throws IOException {
@@ -48,104 +38,16 @@ public final class OnnxGraph {
     public OnnxGraph(OnnxModel model) throws IOException {
         this.model = model;
         this.opset = model.opset();
-        OnnxModel.Graph g = model.graph();
-        for (TensorProto t : g.initializers()) {
-            if (t.name().isEmpty()) throw new IllegalArgumentException("an initializer has no name");
-            initializers.put(t.name(), TensorData.decode(t, model.dir(), "initializer '" + t.name() + "'"));
-        }
-        List<ValueInfo> in = new ArrayList<>();
-        for (ValueInfo v : g.inputs()) if (!initializers.containsKey(v.name())) in.add(v);
-        this.inputs = List.copyOf(in);
-        this.outputs = List.copyOf(g.outputs());
-        if (outputs.isEmpty()) throw new IllegalArgumentException("the graph has no outputs");
-
-        // who produces each value
-        Map<String, Node> producer = new HashMap<>();
-        Set<String> available = new HashSet<>(initializers.keySet());
-        for (ValueInfo v : g.inputs()) available.add(v.name());
-        for (int k = 0; k < g.nodes().size(); k++) {
-            Node n = g.nodes().get(k);
-            String where = n.describe(k);
-            names.put(n, where);
-            if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
-                throw new IllegalArgumentException("unsupported operator " + n.domain() + "." + where + " (domain '" + n.domain() + "')");
-            }
-            boolean rec = n.opType().equals("GRU") || n.opType().equals("LSTM") || n.opType().equals("RNN");
-            if (!rec && !Ops.SUPPORTED.contains(n.opType())) {
-                throw new IllegalArgumentException("unsupported operator " + where + "; gru4j runs GRU, LSTM, RNN and " + Ops.supportedList());
-            }
-            if (rec) recurrent.put(n, new RecurrentOp(n, where));
-            for (String o : n.outputs()) {
-                if (o.isEmpty()) continue;
-                if (available.contains(o) || producer.containsKey(o)) {
-                    throw new IllegalArgumentException(where + " writes '" + o + "', which is already "
-                            + (producer.containsKey(o) ? "written by " + names.get(producer.get(o)) : "a graph input or initializer"));
-                }
-                producer.put(o, n);
-            }
-        }
-        for (Node n : g.nodes()) {
-            for (String i : n.inputs()) {
-                if (!i.isEmpty() && !available.contains(i) && !producer.containsKey(i)) {
-                    throw new IllegalArgumentException(names.get(n) + " reads '" + i + "', which is no graph input, initializer or node output"
-                            + " (a missing initializer?)");
-                }
-            }
-        }
-        for (ValueInfo o : outputs) {
-            if (!available.contains(o.name()) && !producer.containsKey(o.name())) {
-                throw new IllegalArgumentException("graph output '" + o.name() + "' is produced by no node");
-            }
-        }
-        this.order = topologicalOrder(g.nodes(), producer);
-        // Constant nodes hold weights in some exports: evaluate them once, so that their values are the same objects on
-        // every run (a recurrent node then keeps its prepared weights)
-        for (Node n : order) {
-            if (n.opType().equals("Constant") && n.outputs().size() == 1) {
-                try {
-                    constants.put(n, Ops.apply(n, new Value[0], opset, model.dir(), names.get(n))[0]);
-                } catch (IllegalArgumentException e) {
-                    String m = e.getMessage();
-                    throw new IllegalArgumentException(m != null && m.contains(names.get(n)) ? m : names.get(n) + ": " + m, e);
-                }
-            }
-        }
-    }
-
-    /** Kahn's algorithm over the node list, keeping file order among ready nodes. */
-    private List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> producer) {
-        Map<Node, Integer> waiting = new LinkedHashMap<>();
-        Map<Node, List<Node>> users = new HashMap<>();
-        for (Node n : nodes) {
-            Set<Node> deps = new HashSet<>();
-            for (String i : n.inputs()) {
-                Node p = producer.get(i);
-                if (p != null) deps.add(p);
-            }
-            waiting.put(n, deps.size());
-            for (Node p : deps) users.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
-        }
-        ArrayDeque<Node> ready = new ArrayDeque<>();
-        for (Node n : nodes) if (waiting.get(n) == 0) ready.add(n);
-        List<Node> out = new ArrayList<>();
-        while (!ready.isEmpty()) {
-            Node n = ready.poll();
-            out.add(n);
-            for (Node u : users.getOrDefault(n, List.of())) {
-                if (waiting.merge(u, -1, Integer::sum) == 0) ready.add(u);
-            }
-        }
-        if (out.size() != nodes.size()) {
-            List<String> stuck = new ArrayList<>();
-            for (Node n : nodes) if (!out.contains(n)) stuck.add(names.get(n));
-            throw new IllegalArgumentException("the graph has a cycle through " + (stuck.size() > 6 ? stuck.subList(0, 6) + " …" : stuck));
-        }
-        return out;
+        // the initializers of all graphs together are held to one run's budget (see Budget)
+        this.plan = new GraphPlan(model.graph(), opset, model.dir(), java.util.Set.of(), "", Budget.forRun());
+        plan.fold(Map.of(), new Budget(GraphPlan.FOLD_LIMIT));
+        this.inputs = plan.inputs;
+        this.outputs = plan.outputs;
     }
 
     /** Tests: run every recurrent node on {@link ReferenceRecurrent}, the straightforward path. */
     void forceReference(boolean on) {
-        for (RecurrentOp r : recurrent.values()) r.forceReference = on;
+        plan.forceReference(on);
     }
 
     public long opset() {
@@ -157,7 +59,10 @@ public final class OnnxGraph {
      * dimensions; returns the graph outputs by name, in declaration order.
      */
     public Map<String, Value> run(Map<String, Value> feeds) throws IOException {
-        Map<String, Value> env = new HashMap<>(initializers);
+        return run(feeds, Budget.forRun());
+    }
+
+    Map<String, Value> run(Map<String, Value> feeds, Budget budget) throws IOException {
         for (String name : feeds.keySet()) {
             if (inputs.stream().noneMatch(v -> v.name().equals(name))) {
                 throw new IllegalArgumentException("the model has no input '" + name + "' (inputs: " + inputNames() + ")");
@@ -167,36 +72,10 @@ public final class OnnxGraph {
             Value x = feeds.get(v.name());
             if (x == null) throw new IllegalArgumentException("input '" + v.name() + "' is required (inputs: " + inputNames() + ")");
             checkDeclared(v, x);
-            env.put(v.name(), x);
         }
-        for (Node n : order) {
-            String where = names.get(n);
-            Value[] in = new Value[n.inputs().size()];
-            for (int k = 0; k < in.length; k++) {
-                String name = n.inputs().get(k);
-                in[k] = name.isEmpty() ? null : env.get(name);
-            }
-            Value[] out;
-            try {
-                RecurrentOp r = recurrent.get(n);
-                Value c = constants.get(n);
-                out = c != null ? new Value[]{c} : r != null ? r.apply(in) : Ops.apply(n, in, opset, model.dir(), where);
-            } catch (IllegalArgumentException e) {
-                String m = e.getMessage();
-                throw new IllegalArgumentException(m != null && m.contains(where) ? m : where + ": " + m, e);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(where + ": " + e, e);
-            }
-            for (int k = 0; k < n.outputs().size() && k < out.length; k++) {
-                if (!n.outputs().get(k).isEmpty()) env.put(n.outputs().get(k), out[k]);
-            }
-        }
+        Value[] out = plan.run(feeds, null, budget);
         Map<String, Value> result = new LinkedHashMap<>();
-        for (ValueInfo o : outputs) {
-            Value v = env.get(o.name());
-            if (v == null) throw new IllegalArgumentException("graph output '" + o.name() + "' was not computed");
-            result.put(o.name(), v);
-        }
+        for (int k = 0; k < out.length; k++) result.put(outputs.get(k).name(), out[k]);
         return result;
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * ModelProto      ir_version 1, opset_import 8 (OperatorSetIdProto: domain 1, version 2), graph 7
  * GraphProto      node 1, name 2, initializer 5, input 11, output 12
  * NodeProto       input 1, output 2, name 3, op_type 4, attribute 5, domain 7
- * AttributeProto  name 1, f 2, i 3, s 4, t 5, floats 7, ints 8, strings 9, type 20
+ * AttributeProto  name 1, f 2, i 3, s 4, t 5, g 6, floats 7, ints 8, strings 9, type 20
  * TensorProto     dims 1, data_type 2, float_data 4, int32_data 5, int64_data 7, name 8, raw_data 9,
  *                 double_data 10, uint64_data 11, external_data 13 (key 1, value 2), data_location 14
  * ValueInfoProto  name 1, type 2 → TypeProto.tensor_type 1 → elem_type 1, shape 2 → dim 1 → dim_value 1 | dim_param 2
@@ -41,7 +41,7 @@ public record OnnxModel(long irVersion, Map<String, Long> opsets, Graph graph, P
 
     /** One attribute; which fields are set depends on {@code type} (AttributeProto.AttributeType). */
     public record Attribute(String name, int type, float f, long i, byte[] s, TensorProto t, float[] floats,
-                            long[] ints, List<byte[]> strings) {
+                            long[] ints, List<byte[]> strings, Graph g) {
         static final int FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, GRAPH = 5, FLOATS = 6, INTS = 7, STRINGS = 8;
     }
 

@@ -112,7 +112,22 @@ public final class OnnxReader {
         return new OnnxModel(ir, opsets, graph, dir);
     }
 
+    /** Subgraphs (If / Loop / Scan bodies) nest at most this deep: a file cannot buy a stack overflow. */
+    static final int MAX_GRAPH_DEPTH = 32;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     private static Graph graph(CodedInputStream in) throws IOException {
+        int[] depth = DEPTH.get();
+        if (depth[0] >= MAX_GRAPH_DEPTH) throw new InvalidProtocolBufferException("subgraphs nest deeper than " + MAX_GRAPH_DEPTH);
+        depth[0]++;
+        try {
+            return graphBody(in);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    private static Graph graphBody(CodedInputStream in) throws IOException {
         String name = "";
         List<Node> nodes = new ArrayList<>();
         List<TensorProto> inits = new ArrayList<>();
@@ -162,6 +177,7 @@ public final class OnnxReader {
         LongList ints = new LongList();
         List<byte[]> strings = new ArrayList<>();
         boolean sawGraph = false;
+        Graph g = null;
         for (int tag; (tag = in.readTag()) != 0; ) {
             int field = WireFormat.getTagFieldNumber(tag);
             switch (field) {
@@ -170,7 +186,11 @@ public final class OnnxReader {
                 case 3 -> i = in.readInt64();
                 case 4 -> s = in.readByteArray();
                 case 5 -> t = message(in, OnnxReader::tensor);
-                case 6, 11 -> {
+                case 6 -> {
+                    sawGraph = true;
+                    g = message(in, OnnxReader::graph);   // If / Loop / Scan bodies
+                }
+                case 11 -> {
                     sawGraph = true;
                     in.skipField(tag);
                 }
@@ -186,7 +206,7 @@ public final class OnnxReader {
                     : floats.size > 0 ? Attribute.FLOATS : ints.size > 0 ? Attribute.INTS
                     : !strings.isEmpty() ? Attribute.STRINGS : f != 0 ? Attribute.FLOAT : Attribute.INT;
         }
-        return new Attribute(name, type, f, i, s, t, floats.toArray(), ints.toArray(), strings);
+        return new Attribute(name, type, f, i, s, t, floats.toArray(), ints.toArray(), strings, g);
     }
 
     static TensorProto tensor(CodedInputStream in) throws IOException {

@@ -19,12 +19,20 @@ import java.util.Set;
 final class Ops {
     private Ops() {}
 
-    static final Set<String> SUPPORTED = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Expand",
-            "Transpose", "Reshape", "Slice", "Cast", "Identity", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg",
-            "Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ConstantOfShape", "Range", "Where", "Equal", "Not",
-            "Less", "Greater", "Flatten", "Dropout", "Split");
+    /** The tensor-movement and matrix operators this file implements. */
+    static final Set<String> BASE = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Expand",
+            "Transpose", "Reshape", "Slice", "Cast", "CastLike", "Identity", "Gemm", "MatMul", "Softmax", "LogSoftmax",
+            "ConstantOfShape", "Range", "Flatten", "Dropout", "Split", "Einsum");
+
+    /** Every operator {@link #apply} runs; GRU, LSTM, RNN and If, Loop, Scan are run by the graph itself. */
+    static final Set<String> SUPPORTED = ElementwiseOps.union(BASE, ElementwiseOps.OPS, ReduceOps.OPS, ConvOps.OPS, PoolOps.OPS,
+            NormOps.OPS, ShapeOps.OPS, IndexOps.OPS);
 
     static Value[] apply(Node n, Value[] in, long opset, Path dir, String where) throws IOException {
+        return apply(n, in, opset, dir, Budget.forRun(), where);
+    }
+
+    static Value[] apply(Node n, Value[] in, long opset, Path dir, Budget budget, String where) throws IOException {
         int need = required(n.opType(), opset);
         for (int k = 0; k < need; k++) {
             if (k >= in.length || in[k] == null) {
@@ -32,15 +40,24 @@ final class Ops {
                         + ", " + n.opType() + " needs " + need);
             }
         }
-        return switch (n.opType()) {
+        String op = n.opType();
+        if (ElementwiseOps.OPS.contains(op)) return one(ElementwiseOps.apply(n, in, opset, where));
+        if (ReduceOps.OPS.contains(op)) return ReduceOps.apply(n, in, opset, where);
+        if (ConvOps.OPS.contains(op)) return one(ConvOps.apply(n, in, budget, where));
+        if (PoolOps.OPS.contains(op)) return PoolOps.apply(n, in, where);
+        if (NormOps.OPS.contains(op)) return NormOps.apply(n, in, where);
+        if (ShapeOps.OPS.contains(op)) return one(ShapeOps.apply(n, in, opset, budget, where));
+        if (IndexOps.OPS.contains(op)) return one(IndexOps.apply(n, in, where));
+        return switch (op) {
             case "Constant" -> one(constant(n, dir, where));
-            case "Identity", "Dropout" -> one(in[0]);
+            case "Identity" -> one(in[0]);
+            case "Dropout" -> dropout(n, in, where);
             case "Shape" -> one(shape(n, in[0]));
             case "Gather" -> one(gather(in[0], in[1], (int) Attributes.i(n, "axis", 0), where));
             case "Unsqueeze" -> one(unsqueeze(in[0], opset < 13 ? Attributes.ints(n, "axes") : longs(in, 1), where));
             case "Squeeze" -> one(squeeze(in[0], opset < 13 ? Attributes.ints(n, "axes") : longs(in, 1), where));
             case "Concat" -> one(concat(in, (int) Attributes.i(n, "axis", Long.MIN_VALUE), where));
-            case "Expand" -> one(expand(in[0], shapeOf(in[1], where), where));
+            case "Expand" -> one(expand(in[0], shapeOf(in[1], where), budget, where));
             case "Transpose" -> one(transpose(in[0], Attributes.ints(n, "perm"), where));
             case "Reshape" -> one(reshape(in[0], opset < 5 ? Attributes.ints(n, "shape") : in[1].ints(),
                     Attributes.i(n, "allowzero", 0) != 0, where));
@@ -49,19 +66,18 @@ final class Ops {
                     ? slice(in[0], Attributes.ints(n, "starts"), Attributes.ints(n, "ends"), Attributes.ints(n, "axes"), null, where)
                     : slice(in[0], longs(in, 1), longs(in, 2), longs(in, 3), longs(in, 4), where));
             case "Split" -> split(in[0], (int) Attributes.i(n, "axis", 0),
-                    opset < 13 ? Attributes.ints(n, "split") : longs(in, 1), n.outputs().size(), where);
+                    opset < 13 ? Attributes.ints(n, "split") : longs(in, 1), n.outputs().size(),
+                    Attributes.has(n, "num_outputs"), where);
             case "Cast" -> one(cast(in[0], (int) Attributes.i(n, "to", 0), where));
+            case "CastLike" -> one(in[1].isFloat() ? cast(in[0], TensorData.FLOAT, where)
+                    : cast(in[0], in[1].bool() ? TensorData.BOOL : TensorData.INT64, where));
+            case "Einsum" -> one(EinsumOp.apply(Attributes.s(n, "equation", ""), in, where));
             case "Gemm" -> one(gemm(n, in[0], in[1], in.length > 2 ? in[2] : null, where));
             case "MatMul" -> one(matmul(in[0], in[1], where));
-            case "Add", "Sub", "Mul", "Div" -> one(arithmetic(n.opType(), in[0], in[1], where));
-            case "Equal", "Less", "Greater" -> one(compare(n.opType(), in[0], in[1], where));
-            case "Where" -> one(where(in[0], in[1], in[2], where));
-            case "Not" -> one(not(in[0], where));
-            case "Neg", "Relu", "Sigmoid", "Tanh" -> one(unary(n.opType(), in[0], where));
             case "Softmax", "LogSoftmax" -> one(softmax(in[0], (int) Attributes.i(n, "axis", opset < 13 ? 1 : -1), opset < 13,
                     n.opType().equals("LogSoftmax"), where));
-            case "ConstantOfShape" -> one(constantOfShape(n, in[0], dir, where));
-            case "Range" -> one(range(in[0], in[1], in[2], where));
+            case "ConstantOfShape" -> one(constantOfShape(n, in[0], dir, budget, where));
+            case "Range" -> one(range(in[0], in[1], in[2], budget, where));
             default -> throw new IllegalArgumentException("unsupported operator " + where);
         };
     }
@@ -69,13 +85,30 @@ final class Ops {
     /** How many leading inputs an operator cannot do without (optional later ones are checked where they are read). */
     static int required(String op, long opset) {
         return switch (op) {
-            case "Constant" -> 0;
-            case "Gather", "Expand", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater" -> 2;
+            case "Constant", "Einsum", "Min", "Max", "Sum", "Mean" -> 0;
+            case "Gather", "Expand", "Gemm", "MatMul", "CastLike", "GatherElements", "Conv", "ConvTranspose", "LayerNormalization",
+                 "CumSum" -> 2;
             case "Reshape" -> opset < 5 ? 1 : 2;
             case "Slice" -> opset < 10 ? 1 : 3;
-            case "Where", "Range" -> 3;
+            case "Pad", "Tile" -> opset < 11 && op.equals("Pad") ? 1 : 2;
+            case "TopK" -> opset < 10 ? 1 : 2;
+            case "Where", "Range", "ScatterND", "ScatterElements", "InstanceNormalization" -> 3;
+            case "BatchNormalization" -> 5;
             default -> 1;
         };
+    }
+
+    /** Inference: y = x and, when asked for, a mask of all true; training mode (a true third input) is refused. */
+    private static Value[] dropout(Node n, Value[] in, String where) {
+        boolean training = in.length > 2 && in[2] != null && in[2].size() == 1 && in[2].get(0) != 0;
+        boolean zeroRatio = in.length > 1 && in[1] != null && in[1].size() == 1 && in[1].get(0) == 0;
+        if (training && !zeroRatio) {
+            throw new IllegalArgumentException(where + ": training_mode is not supported (inference only)");
+        }
+        if (n.outputs().size() < 2) return one(in[0]);
+        long[] mask = new long[in[0].size()];
+        Arrays.fill(mask, 1);
+        return new Value[]{in[0], Value.bools(in[0].shape(), mask)};
     }
 
     private static Value[] one(Value v) {
@@ -100,14 +133,14 @@ final class Ops {
         return (int) (axis < 0 ? axis + rank : axis);
     }
 
-    private static long[] longs(Value[] in, int k) {
+    static long[] longs(Value[] in, int k) {
         if (k >= in.length || in[k] == null) return null;
         if (in[k].isFloat()) throw new IllegalArgumentException("input " + k + " must be an int64 tensor");
         return in[k].ints();
     }
 
     /** An int64 tensor read as a shape; each dimension must fit. */
-    private static int[] shapeOf(Value v, String where) {
+    static int[] shapeOf(Value v, String where) {
         if (v.isFloat()) throw new IllegalArgumentException(where + ": shape input is float, expected int64");
         int[] s = new int[v.size()];
         for (int k = 0; k < s.length; k++) {
@@ -180,9 +213,10 @@ final class Ops {
         throw new IllegalArgumentException(where + ": no value attribute gru4j reads (value, value_float(s), value_int(s))");
     }
 
-    private static Value constantOfShape(Node n, Value shape, Path dir, String where) throws IOException {
+    private static Value constantOfShape(Node n, Value shape, Path dir, Budget budget, String where) throws IOException {
         int[] s = shapeOf(shape, where);
         int size = (int) Value.size(s, where + " output");
+        budget.reserve(size, where);
         OnnxModel.TensorProto t = Attributes.tensor(n, "value");
         Value v = t == null ? Value.floats(new int[]{1}, new float[]{0}) : TensorData.decode(t, dir, where + " value");
         if (v.size() != 1) throw new IllegalArgumentException(where + ": value must hold one element");
@@ -196,11 +230,14 @@ final class Ops {
         return new Value(s, null, l, v.bool());
     }
 
-    private static Value range(Value start, Value limit, Value delta, String where) {
+    /** n = max(⌈(limit − start)/delta⌉, 0) elements start + k·delta. */
+    private static Value range(Value start, Value limit, Value delta, Budget budget, String where) {
         if (start.isFloat()) {
             float s = start.floats()[0], d = delta.floats()[0];
-            int n = (int) Math.max(Math.ceil((limit.floats()[0] - s) / d), 0);
-            Value.size(new int[]{n}, where + " output");
+            double count = Math.max(Math.ceil((limit.floats()[0] - s) / d), 0);
+            if (!(count <= Value.MAX_SIZE)) throw new IllegalArgumentException(where + ": " + count + " elements are too many");
+            int n = (int) count;
+            budget.reserve(n, where);
             float[] f = new float[n];
             for (int k = 0; k < n; k++) f[k] = s + k * d;
             return Value.floats(new int[]{n}, f);
@@ -209,6 +246,7 @@ final class Ops {
         if (d == 0) throw new IllegalArgumentException(where + ": delta is 0");
         long n = Math.max((long) Math.ceil((double) (l - s) / d), 0);
         if (n > Value.MAX_SIZE) throw new IllegalArgumentException(where + ": " + n + " elements are too many");
+        budget.reserve(n, where);
         long[] o = new long[(int) n];
         for (int k = 0; k < n; k++) o[k] = s + k * d;
         return Value.ints(new int[]{(int) n}, o);
@@ -241,7 +279,7 @@ final class Ops {
     }
 
     /** A value of the given shape whose element k is x's element src[k]. */
-    private static Value pick(Value x, int[] shape, int[] src) {
+    static Value pick(Value x, int[] shape, int[] src) {
         if (x.isFloat()) {
             float[] f = new float[src.length];
             for (int k = 0; k < f.length; k++) f[k] = x.floats()[src[k]];
@@ -252,7 +290,7 @@ final class Ops {
         return new Value(shape, null, l, x.bool());
     }
 
-    private static Value withShape(Value x, int[] shape) {
+    static Value withShape(Value x, int[] shape) {
         return new Value(shape, x.floats(), x.ints(), x.bool());
     }
 
@@ -383,6 +421,7 @@ final class Ops {
         int n = (int) Value.size(s, where + " output");
         float[] f = first.isFloat() ? new float[n] : null;
         long[] l = first.isFloat() ? null : new long[n];
+        if (n == 0) return new Value(s, f, l, first.bool());   // nothing to copy, however many empty rows
         int at = 0;
         for (int o = 0; o < outer; o++) {
             for (Value v : in) {
@@ -401,8 +440,9 @@ final class Ops {
         return b.toString();
     }
 
-    private static Value expand(Value x, int[] shape, String where) {
+    private static Value expand(Value x, int[] shape, Budget budget, String where) {
         int[] s = broadcast(x.shape(), shape, where);
+        budget.reserve(Value.size(s, where + " output"), where);
         return pick(x, s, broadcastIndex(s, x.shape()));
     }
 
@@ -456,8 +496,14 @@ final class Ops {
     }
 
     /** Pieces along axis: the sizes given (split attribute before opset 13, input from 13), or equal parts. */
-    private static Value[] split(Value x, int axisAttr, long[] sizes, int outputs, String where) {
+    private static Value[] split(Value x, int axisAttr, long[] sizes, int outputs, boolean numOutputs, String where) {
         int r = x.rank(), axis = axis(axisAttr, r, where), dim = x.shape()[axis];
+        if (sizes == null && numOutputs && outputs > 0) {
+            // opset 18 num_outputs: chunks of ⌈dim/n⌉, the last one smaller
+            long chunk = (dim + outputs - 1) / outputs;
+            sizes = new long[outputs];
+            for (int k = 0; k < outputs; k++) sizes[k] = Math.max(0, Math.min(chunk, dim - k * chunk));
+        }
         if (sizes == null) {
             if (outputs < 1 || dim % outputs != 0) throw new IllegalArgumentException(where + ": " + dim + " does not split into " + outputs + " equal parts");
             sizes = new long[outputs];
@@ -510,94 +556,6 @@ final class Ops {
 
     // ------------------------------------------------------------------------------------------------ arithmetic
 
-    private static Value arithmetic(String op, Value a, Value b, String where) {
-        int[] s = broadcast(a.shape(), b.shape(), where);
-        int[] ia = broadcastIndex(s, a.shape()), ib = broadcastIndex(s, b.shape());
-        if (a.isFloat() || b.isFloat()) {
-            float[] o = new float[ia.length];
-            for (int k = 0; k < o.length; k++) {
-                float x = (float) a.get(ia[k]), y = (float) b.get(ib[k]);
-                o[k] = switch (op) {
-                    case "Add" -> x + y;
-                    case "Sub" -> x - y;
-                    case "Mul" -> x * y;
-                    default -> x / y;
-                };
-            }
-            return Value.floats(s, o);
-        }
-        long[] o = new long[ia.length];
-        for (int k = 0; k < o.length; k++) {
-            long x = a.ints()[ia[k]], y = b.ints()[ib[k]];
-            if (op.equals("Div") && y == 0) throw new IllegalArgumentException(where + ": integer division by zero");
-            o[k] = switch (op) {
-                case "Add" -> x + y;
-                case "Sub" -> x - y;
-                case "Mul" -> x * y;
-                default -> x / y;
-            };
-        }
-        return Value.ints(s, o);
-    }
-
-    private static Value compare(String op, Value a, Value b, String where) {
-        int[] s = broadcast(a.shape(), b.shape(), where);
-        int[] ia = broadcastIndex(s, a.shape()), ib = broadcastIndex(s, b.shape());
-        long[] o = new long[ia.length];
-        for (int k = 0; k < o.length; k++) {
-            double x = a.get(ia[k]), y = b.get(ib[k]);
-            if (!a.isFloat() && !b.isFloat()) {
-                long lx = a.ints()[ia[k]], ly = b.ints()[ib[k]];
-                o[k] = (op.equals("Equal") ? lx == ly : op.equals("Less") ? lx < ly : lx > ly) ? 1 : 0;
-            } else {
-                o[k] = (op.equals("Equal") ? x == y : op.equals("Less") ? x < y : x > y) ? 1 : 0;
-            }
-        }
-        return Value.bools(s, o);
-    }
-
-    private static Value not(Value x, String where) {
-        if (x.isFloat()) throw new IllegalArgumentException(where + ": input must be bool");
-        long[] o = new long[x.size()];
-        for (int k = 0; k < o.length; k++) o[k] = x.ints()[k] == 0 ? 1 : 0;
-        return Value.bools(x.shape(), o);
-    }
-
-    private static Value where(Value c, Value a, Value b, String where) {
-        if (c.isFloat()) throw new IllegalArgumentException(where + ": condition must be bool");
-        int[] s = broadcast(broadcast(c.shape(), a.shape(), where), b.shape(), where);
-        int[] ic = broadcastIndex(s, c.shape()), ia = broadcastIndex(s, a.shape()), ib = broadcastIndex(s, b.shape());
-        if (a.isFloat() != b.isFloat()) throw new IllegalArgumentException(where + ": branches " + a.describe() + " and " + b.describe() + " differ in type");
-        if (a.isFloat()) {
-            float[] o = new float[ic.length];
-            for (int k = 0; k < o.length; k++) o[k] = c.ints()[ic[k]] != 0 ? a.floats()[ia[k]] : b.floats()[ib[k]];
-            return Value.floats(s, o);
-        }
-        long[] o = new long[ic.length];
-        for (int k = 0; k < o.length; k++) o[k] = c.ints()[ic[k]] != 0 ? a.ints()[ia[k]] : b.ints()[ib[k]];
-        return new Value(s, null, o, a.bool());
-    }
-
-    private static Value unary(String op, Value x, String where) {
-        if (!x.isFloat()) {
-            if (!op.equals("Neg") && !op.equals("Relu")) throw new IllegalArgumentException(where + ": input must be float");
-            long[] o = new long[x.size()];
-            for (int k = 0; k < o.length; k++) o[k] = op.equals("Neg") ? -x.ints()[k] : Math.max(0, x.ints()[k]);
-            return Value.ints(x.shape(), o);
-        }
-        float[] o = new float[x.size()];
-        for (int k = 0; k < o.length; k++) {
-            float v = x.floats()[k];
-            o[k] = switch (op) {
-                case "Neg" -> -v;
-                case "Relu" -> Math.max(0f, v);
-                case "Sigmoid" -> (float) (1.0 / (1.0 + Math.exp(-v)));
-                default -> (float) Math.tanh(v);
-            };
-        }
-        return Value.floats(x.shape(), o);
-    }
-
     /**
      * softmax(x)_i = exp(x_i − max) / Σ_j exp(x_j − max) over one axis (opset ≥ 13), or before 13 over all
      * dimensions from axis on (the input coerced to 2-D at axis). log: x_i − max − log Σ_j exp(x_j − max).
@@ -640,7 +598,7 @@ final class Ops {
         int[] s = {m, nn};
         float[] y = new float[(int) Value.size(s, where + " output")];
         int lda = a.shape()[1], ldb = b.shape()[1];
-        Gemm.mm(m, nn, k, a.floats(), 0, ta ? 1 : lda, ta ? lda : 1, tb ? transpose2(b.floats(), b.shape()) : b.floats(), 0,
+        Gemm.mm(m, nn, k, a.floats(), 0, ta ? 1 : lda, ta ? lda : 1, tb ? Transposed.of(b.floats(), 1, b.shape()[0], b.shape()[1]) : b.floats(), 0,
                 tb ? b.shape()[0] : ldb, y, 0, nn, false);
         for (int i = 0; i < y.length; i++) y[i] *= alpha;
         if (c != null && beta != 0) {
@@ -649,13 +607,6 @@ final class Ops {
             for (int i = 0; i < y.length; i++) y[i] += beta * (float) c.get(ic[i]);
         }
         return Value.floats(s, y);
-    }
-
-    private static float[] transpose2(float[] x, int[] shape) {
-        int r = shape[0], c = shape[1];
-        float[] t = new float[x.length];
-        Gemm.transpose(r, c, x, 0, c, t, 0);
-        return t;
     }
 
     /** numpy matmul: 1-d operands promoted and their unit dimension dropped again, batch dimensions broadcast. */
@@ -682,7 +633,7 @@ final class Ops {
         return Value.floats(s, y);
     }
 
-    private static int[] dropAxis(int[] s, int axis) {
+    static int[] dropAxis(int[] s, int axis) {
         int[] o = new int[s.length - 1];
         for (int k = 0, j = 0; k < s.length; k++) if (k != axis) o[j++] = s[k];
         return o;

@@ -2,6 +2,7 @@ package org.gru4j.onnx;
 
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
+import org.gru4j.nn.Stream;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.onnx.OnnxModel.Node;
 import org.gru4j.onnx.ReferenceRecurrent.Activation;
@@ -154,7 +155,8 @@ final class RecurrentOp {
             int[] lens = lengths;
             boolean reverseOnly = D == 1 && reverse[0];
             if (reverseOnly) x = reverseWithin(x, T, B, I, lens);
-            Recurrent.Output out = rec.forward(new Tensor(new int[]{T, B, I}, x), lens,
+            Recurrent.Output out = D == 1 && !reverseOnly && lens == null && T <= STEPPED ? stepped(rec, x, T, B, I, H, h0, c0)
+                    : rec.forward(new Tensor(new int[]{T, B, I}, x), lens,
                     h0 == null ? null : new Tensor(new int[]{D, B, H}, h0), c0 == null ? null : new Tensor(new int[]{D, B, H}, c0));
             float[] yt = out.y().data;   // (T,B,D·H)
             if (reverseOnly) yt = reverseWithin(yt, T, B, H, lens);
@@ -194,6 +196,29 @@ final class RecurrentOp {
             if (yc != null) ycOut = Value.floats(new int[]{B, D, H}, swap01(yc, D, B, H));
         }
         return gates == 4 ? new Value[]{yOut, yhOut, ycOut} : new Value[]{yOut, yhOut};
+    }
+
+    /** Sequences this short (a streaming model run per chunk) are stepped on a {@link Stream}, which packs the weights once. */
+    static final int STEPPED = 4;
+    private Stream stream;
+
+    /**
+     * y, hn, cn of a one-directional, one-layer module over T ≤ {@link #STEPPED} steps by {@link Stream#stepBatch}
+     * (the forward kernels, with the weights packed once per set of weights rather than once per call).
+     */
+    private Recurrent.Output stepped(Recurrent rec, float[] x, int T, int B, int I, int H, float[] h0, float[] c0) {
+        if (stream == null || stream.model != rec) stream = new Stream(rec);
+        boolean lstm = rec.config.cell() == org.gru4j.nn.CellKind.LSTM;
+        float[] hs = h0 == null ? new float[B * H] : h0.clone(), cs = lstm ? (c0 == null ? new float[B * H] : c0.clone()) : new float[0];
+        float[] y = new float[T * B * H], yt = new float[B * H], xt = new float[B * I];
+        org.gru4j.nn.Finite.require("X", x, new int[]{T, B, I}, "t,b,i");
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(x, t * B * I, xt, 0, B * I);
+            stream.stepBatch(B, xt, hs, cs, yt);
+            System.arraycopy(yt, 0, y, t * B * H, B * H);
+        }
+        return new Recurrent.Output(new Tensor(new int[]{T, B, H}, y), new Tensor(new int[]{1, B, H}, hs),
+                lstm ? new Tensor(new int[]{1, B, H}, cs) : null);
     }
 
     /** The Recurrent for these weights, reused while W, R and B are the same tensors. */

@@ -25,11 +25,11 @@ class OpsTest {
     }
 
     private static Attribute ints(String name, long... v) {
-        return new Attribute(name, Attribute.INTS, 0, 0, null, null, new float[0], v, List.of());
+        return new Attribute(name, Attribute.INTS, 0, 0, null, null, new float[0], v, List.of(), null);
     }
 
     private static Attribute i(String name, long v) {
-        return new Attribute(name, Attribute.INT, 0, v, null, null, new float[0], new long[0], List.of());
+        return new Attribute(name, Attribute.INT, 0, v, null, null, new float[0], new long[0], List.of(), null);
     }
 
     private static Map<String, Attribute> attrs(Attribute... a) {
@@ -137,7 +137,7 @@ class OpsTest {
         }
         Value ga = rand(rnd, 4, 3), gb = rand(rnd, 5, 4), gc = rand(rnd, 5);
         Value g = Ops.apply(node("Gemm", attrs(i("transA", 1), i("transB", 1),
-                new Attribute("alpha", Attribute.FLOAT, 0.5f, 0, null, null, new float[0], new long[0], List.of())), 3),
+                new Attribute("alpha", Attribute.FLOAT, 0.5f, 0, null, null, new float[0], new long[0], List.of(), null)), 3),
                 new Value[]{ga, gb, gc}, 13, null, "Gemm")[0];
         assertArrayEquals(new int[]{3, 5}, g.shape());
         for (int m = 0; m < 3; m++) for (int n = 0; n < 5; n++) {

@@ -47,10 +47,27 @@ final class OrtPeer {
                             long[] sh = t.getInfo().getShape();
                             int[] shape = new int[sh.length];
                             for (int k = 0; k < sh.length; k++) shape[k] = (int) sh[k];
-                            FloatBuffer fb = t.getFloatBuffer();
-                            float[] f = new float[fb.remaining()];
-                            fb.get(f);
-                            out.put(e.getKey(), Value.floats(shape, f));
+                            String type = t.getInfo().type.toString();
+                            if (type.equals("FLOAT")) {
+                                FloatBuffer fb = t.getFloatBuffer();
+                                float[] f = new float[fb.remaining()];
+                                fb.get(f);
+                                out.put(e.getKey(), Value.floats(shape, f));
+                            } else if (type.equals("INT64")) {
+                                LongBuffer lb = t.getLongBuffer();
+                                long[] l = new long[lb.remaining()];
+                                lb.get(l);
+                                out.put(e.getKey(), Value.ints(shape, l));
+                            } else if (type.equals("BOOL")) {
+                                boolean[] flat = new boolean[(int) Value.size(shape, "output")];
+                                Object arr = t.getValue();
+                                long[] l = new long[flat.length];
+                                int[] at = {0};
+                                flattenBools(arr, l, at);
+                                out.put(e.getKey(), Value.bools(shape, l));
+                            } else {
+                                throw new IllegalStateException("OrtPeer reads float, int64 and bool outputs, not " + type);
+                            }
                         }
                     }
                     return out;
@@ -58,6 +75,16 @@ final class OrtPeer {
                     for (OnnxTensor t : in.values()) t.close();
                 }
             }
+        }
+    }
+
+    private static void flattenBools(Object arr, long[] out, int[] at) {
+        if (arr instanceof Boolean b) {
+            out[at[0]++] = b ? 1 : 0;
+        } else if (arr instanceof boolean[] bs) {
+            for (boolean b : bs) out[at[0]++] = b ? 1 : 0;
+        } else {
+            for (Object o : (Object[]) arr) flattenBools(o, out, at);
         }
     }
 }
