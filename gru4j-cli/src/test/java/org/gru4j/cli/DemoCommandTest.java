@@ -34,7 +34,9 @@ class DemoCommandTest {
         String last = lines[lines.length - 1];
         assertTrue(last.matches("val_bpc=[0-9.]+ gru_mse=\\S+ lstm_mse=\\S+ rnn_mse=\\S+ out=.+"), last);
         assertTrue(Files.size(out.resolve("moby-gru.safetensors")) > 0);
-        assertTrue(Files.readString(out.resolve("moby-sample.txt")).startsWith("the whale"));
+        // the sample starts with the prime (the text's first 8 characters: "Call me " is not in its vocabulary); what follows
+        // depends on how many steps 2 s of training took on the machine
+        assertTrue(Files.readString(out.resolve("moby-sample.txt")).startsWith("the whal"));
         assertTrue(Files.size(out.resolve("long-memory/adding-T50.png")) > 1000);
     }
 }

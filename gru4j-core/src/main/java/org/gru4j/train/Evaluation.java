@@ -19,7 +19,7 @@ public record Evaluation(double loss, double lossPerRow, double accuracy, long r
 
     public static Evaluation of(SequenceModel model, Loss loss, Batches batches) {
         final boolean classes = loss instanceof CrossEntropy;
-        final boolean perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();   // rows: (step, sequence)
+        final boolean perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();   // targets (T,B,…), else (B,…)
         final int ignore = loss instanceof CrossEntropy ce ? ce.ignoreIndex() : Integer.MIN_VALUE;
         double bySequence = 0, byRow = 0;
         long rows = 0, sequences = 0, right = 0;

@@ -19,10 +19,9 @@ public interface Loss {
     String name();
 
     /**
-     * Whether the loss averages over sequences even where the predictions are per step (T,B,C): a CTC loss, the mean
-     * of each utterance's loss. The trainer then weights its replicas' shares by sequences rather than by (step,
-     * sequence) rows, and an evaluation counts sequences. (The targets of a per-step head keep B as their second
-     * dimension either way, which is how a batch is split.)
+     * Whether the targets are one row per sequence, (B,…), even where the predictions are per step (T,B,C), and the
+     * loss averages over sequences: a CTC loss's label sequences. The trainer then splits a batch among its replicas
+     * along the targets' first dimension and weighs the shares by sequences; an evaluation counts sequences.
      */
     default boolean targetsPerSequence() {
         return false;

@@ -40,7 +40,7 @@ public final class Trainer {
     public final Loss loss;
     public final TrainConfig config;
     private final Progress progress;
-    private final boolean classes, perStep, perStepRows;    // a per-step head; the loss averages over (step, sequence) rows
+    private final boolean classes, perStep;    // perStep: targets (T,B,…) per step, else (B,…) per sequence
     private final SequenceModel[] replicas;   // replicas[0] is the model
 
     private final Rng dropout;
@@ -69,14 +69,13 @@ public final class Trainer {
         this.config = config;
         this.progress = progress == null ? Progress.SILENT : progress;
         this.classes = loss instanceof CrossEntropy;
-        this.perStep = model.config.head() == Head.PER_STEP;
-        this.perStepRows = perStep && !loss.targetsPerSequence();
+        this.perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();
         if (config.epochs() == 0 && config.maxSteps() == 0 && config.maxSeconds() == 0) {
             throw new IllegalArgumentException("training needs a cap: epochs, steps or seconds");
         }
         this.dropout = new Rng(new Rng(config.seed() ^ 0x6A09E667F3BCC909L).nextLong());
         if (config.bpttChunk() > 0) {
-            if (!perStep) throw new IllegalArgumentException("truncated BPTT needs a per-step head");
+            if (!perStep) throw new IllegalArgumentException("truncated BPTT needs a per-step head and per-step targets");
             if (model.config.recurrent().bidirectional()) throw new IllegalArgumentException("truncated BPTT cannot carry a bidirectional state");
         }
         this.replicas = new SequenceModel[config.threads()];
@@ -171,7 +170,7 @@ public final class Trainer {
                 Loss.Value v = loss.compute(outs[r].logits(), share.target(), share.mask());
                 m.backward(v.grad());
                 losses[r] = v.loss();
-                rows[r] = Evaluation.counted(share, perStepRows, ignore);
+                rows[r] = Evaluation.counted(share, perStep, ignore);
             });
             long all = 0;
             for (long n : rows) all += n;

@@ -90,6 +90,23 @@ class SpeechModelTest {
     }
 
     @Test
+    void replicasStepAsOne() {
+        // one batch of 5 utterances, three Adam steps: two replicas (utterance-weighted) must land where one does
+        Random r = new Random(6);
+        SpeechModel probe = SpeechModel.create(config(true), 11, 2, true);
+        List<Utterance> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) batch.add(utterance(probe, randomText(r), r));
+        float[][] after = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            SpeechModel m = SpeechModel.create(config(true), 11, 2, true);
+            Init.PYTORCH.apply(m.net, new Rng(5));
+            SpeechTraining.fit(m, batch, new SpeechTraining.Options(0, 3, 5, 1e-3, 0, null, 1, threads), s -> {});
+            after[threads - 1] = m.net.params.clone();
+        }
+        for (int i = 0; i < after[0].length; i++) assertEquals(after[0][i], after[1][i], 2e-6, "parameter " + i);
+    }
+
+    @Test
     void ctcLossUnpacksTargetsAndLengths() {
         Random r = new Random(8);
         int t = 6, b = 3, c = 4;
