@@ -84,8 +84,8 @@ final class AnomalyCommand implements Callable<Integer> {
         }
 
         AnomalyDetector.Result res;
-        try (Bar bar = new Bar("anomaly")) {
-            res = AnomalyDetector.score(rows, group, config, bar.progress);
+        try (ProgressView bar = new ProgressView("anomaly")) {
+            res = AnomalyDetector.score(rows, group, config, bar);
         }
         System.out.printf(Locale.ROOT, "%s: %d rows, %d group%s, columns %s; %d missing cell%s interpolated for the model's input%n",
                 csv, N, ids.size(), ids.size() == 1 ? "" : "s", String.join(",", columns), res.filled(), res.filled() == 1 ? "" : "s");

@@ -39,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     static final double CORE_GFLOPS = 116;
 
-    @Option(names = "--cell", defaultValue = "gru", paramLabel = "gru|lstm|rnn", description = "cell kind; default ${DEFAULT-VALUE}")
+    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL", description = "gru, lstm, rnn (tanh) or rnn_relu; default ${DEFAULT-VALUE}")
     String cell;
     @Option(names = "--mode", defaultValue = "infer", paramLabel = "infer|train|stream", description = "what to time; default ${DEFAULT-VALUE}")
     String mode;
@@ -64,13 +64,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CellKind kind = switch (cell.toLowerCase(java.util.Locale.ROOT)) {
-            case "gru" -> CellKind.GRU;
-            case "lstm" -> CellKind.LSTM;
-            case "rnn", "rnn_tanh" -> CellKind.RNN_TANH;
-            case "rnn_relu" -> CellKind.RNN_RELU;
-            default -> throw new IllegalArgumentException("--cell must be gru, lstm or rnn, got '" + cell + "'");
-        };
+        CellKind kind = CellNames.parse("--cell", cell);
         if (!mode.equals("infer") && !mode.equals("train") && !mode.equals("stream")) {
             throw new IllegalArgumentException("--mode must be infer, train or stream, got '" + mode + "'");
         }

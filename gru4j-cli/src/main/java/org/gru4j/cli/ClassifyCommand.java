@@ -73,8 +73,8 @@ final class ClassifyCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s: %d rows, %d classes, %d features as %d steps × %d; train %d, test %d (stratified, seed %d)%n",
                 csv, N, K, F, steps, F / steps, trainRows.length, testRows.length, seed);
         SequenceClassifier model;
-        try (Bar bar = new Bar("classify")) {
-            model = SequenceClassifier.train(trainRows, trainLabels, K, new SequenceClassifier.Config(steps, hidden, epochs, 32, 5e-3, seed), bar.progress);
+        try (ProgressView bar = new ProgressView("classify")) {
+            model = SequenceClassifier.train(trainRows, trainLabels, K, new SequenceClassifier.Config(steps, hidden, epochs, 32, 5e-3, seed), bar);
         }
         int[] pred = model.predict(testRows);
         int right = 0;

@@ -1,6 +1,10 @@
 package org.gru4j.cli;
 
 import org.gru4j.io.ModelFile;
+import org.gru4j.io.ModelFiles;
+import org.gru4j.io.ModelFormat;
+import org.gru4j.io.TorchPt;
+import org.gru4j.io.TorchSafetensors;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.RecurrentConfig;
 import picocli.CommandLine.Command;
@@ -12,7 +16,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code gru4j convert IN OUT}: a model from one file format to another, chosen by the extensions (see {@link Format}).
+ * {@code gru4j convert IN OUT}: a model from one file format to another, chosen by the extensions (see {@link ModelFiles}).
  * What a format cannot express is converted exactly where that is possible (the GRU update convention, for
  * .safetensors: z' = 1 − z by negating the update gate) and refused otherwise (a reset-before GRU as .safetensors).
  * The output is written atomically. Last line: {@code parameters=N tensors=K}.
@@ -35,30 +39,30 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Format from = Format.of(in), to = Format.of(out);
-        if (to == Format.TORCH) to.write(out, null);   // refuses, explaining why
+        ModelFormat from = ModelFiles.format(in), to = ModelFiles.format(out);
+        if (to instanceof TorchPt) to.write(out, null);   // refuses, explaining why
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException(out + ": IN and OUT are the same file");
         }
         if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
             throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }
-        if (prefix != null && from != Format.TORCH && from != Format.SAFETENSORS) {
+        if (prefix != null && !(from instanceof TorchPt) && !(from instanceof TorchSafetensors)) {
             throw new IllegalArgumentException("--prefix applies to a .pt/.pth/.safetensors state_dict, not to " + in.getFileName());
         }
-        ModelFile.Contents c = from.read(in, prefix, nonlinearity.equals("relu"));
+        ModelFiles.Contents c = ModelFiles.read(in, new ModelFiles.Options(prefix, nonlinearity.equals("relu")));
         String note = "";
-        if (c.training() != null && (dropTraining || to != Format.GRU4J)) {
+        if (c.training() != null && (dropTraining || !(to instanceof ModelFile))) {
             if (!dropTraining) note += "; training state left out (only .gru4j holds it)";
-            c = new ModelFile.Contents(c.recurrent(), c.sequence(), null);
+            c = c.withoutTraining();
         }
         RecurrentConfig r = c.recurrentConfig();
-        if (r.cell() == CellKind.GRU && !r.zKeepsState() && to != Format.GRU4J) {
+        if (r.cell() == CellKind.GRU && !r.zKeepsState() && !(to instanceof ModelFile)) {
             note += "; update gate negated to the z-keeps-state convention (exact)";
         }
         to.write(out, c);
-        System.out.println("convert: " + in + " (" + from.label + ") → " + out + " (" + to.label + "): " + c.describe() + note);
-        System.out.println("parameters=" + c.params().length + " tensors=" + c.parameters().size());
+        System.out.println("convert: " + in + " (" + from.label() + ") → " + out + " (" + to.label() + "): " + c.model().describe() + note);
+        System.out.println("parameters=" + c.model().parameterCount() + " tensors=" + c.model().parameters().size());
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package org.gru4j.cli;
 
+import org.gru4j.apps.LongMemory;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

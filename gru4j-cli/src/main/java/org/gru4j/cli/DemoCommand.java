@@ -1,5 +1,6 @@
 package org.gru4j.cli;
 
+import org.gru4j.apps.LongMemory;
 import org.gru4j.lm.CharModel;
 import org.gru4j.lm.CharTrainOptions;
 import org.gru4j.nn.CellKind;
@@ -47,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         CharTrainOptions o = CharTrainOptions.defaults().withSize(128, 1, 32).withSeqLen(64)
                 .withLimits(0, seconds / 60);
         CharModel lm;
-        LmTrainCommand.Bar bar = new LmTrainCommand.Bar(false, System.nanoTime() + (long) (seconds * 1e9));
+        ProgressView bar = new ProgressView("lm train", seconds, true);
         try (bar) {
             lm = CharModel.train(content, o, bar);
         }
@@ -65,7 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("== 2. Long memory: the adding problem at T = 50, GRU vs LSTM vs plain RNN (hidden 64, same budget)");
         LongMemory.Settings s = new LongMemory.Settings(List.of("adding"), List.of(50), List.of(), LongMemory.CELLS, 64,
                 6, 80, 32, 1e-2, 1.0, 500, 3, 8, 1.0, 1, out.resolve("long-memory"));
-        LongMemory.Report r = LongMemory.run(s, System.err);
+        LongMemoryCommand.Result res = LongMemoryCommand.run(s);
+        LongMemory.Report r = res.report();
         System.out.println(r.table());
         System.out.println("On this budget (480 steps) the GRU leaves the 0.167 plateau first; in the full experiment the LSTM "
                 + "needed about 900 steps at T = 50 and the plain RNN never left it.");
@@ -74,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("\n== 3. Written to " + out.toAbsolutePath());
         System.out.println("  language model   " + model + "   (./gru4j lm sample --model " + model + " --chars 500)");
         System.out.println("  sample           " + out.resolve("moby-sample.txt"));
-        for (Path p : r.plots()) System.out.println("  plot             " + p);
+        for (Path p : res.plots()) System.out.println("  plot             " + p);
         System.out.println("  table            " + r.markdown());
         System.out.printf(Locale.ROOT, "demo took %.0f s%n", (System.nanoTime() - start) / 1e9);
         double gru = mse(r, CellKind.GRU), lstm = mse(r, CellKind.LSTM), rnn = mse(r, CellKind.RNN_TANH);

@@ -89,8 +89,8 @@ final class ForecastCommand implements Callable<Integer> {
                 filled, filled == 1 ? "" : "s");
 
         Forecaster.Backtest b;
-        try (Bar bar = new Bar("backtest")) {
-            b = Forecaster.backtest(y, config, bar.progress);
+        try (ProgressView bar = new ProgressView("backtest")) {
+            b = Forecaster.backtest(y, config, bar);
         }
         System.out.printf(Locale.ROOT, "backtest on the last %d points (trained on %d): GRU window %d, hidden %d, %d seeds, %s%n",
                 horizon, n - horizon, b.model().window, hidden, seeds, b.model().decision);
@@ -101,8 +101,8 @@ final class ForecastCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "(MASE scale: in-sample seasonal-naive MAE %.4g)%n", b.scale());
 
         Forecaster full;
-        try (Bar bar = new Bar("forecast")) {
-            full = Forecaster.fit(y, config, bar.progress);
+        try (ProgressView bar = new ProgressView("forecast")) {
+            full = Forecaster.fit(y, config, bar);
         }
         double[] future = full.forecast(y);
         System.out.println("forecast of the next " + horizon + " points (" + full.decision + "):");

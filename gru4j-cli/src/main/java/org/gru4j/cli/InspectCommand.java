@@ -1,6 +1,9 @@
 package org.gru4j.cli;
 
-import org.gru4j.io.ModelFile;
+import org.gru4j.io.ModelFiles;
+import org.gru4j.io.ModelFormat;
+import org.gru4j.io.TorchPt;
+import org.gru4j.onnx.OnnxFormat;
 import org.gru4j.io.Safetensors;
 import org.gru4j.io.TorchCheckpoint;
 import org.gru4j.model.SequenceModelConfig;
@@ -43,19 +46,19 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Format f = Format.of(file);
+        ModelFormat f = ModelFiles.format(file);
         PrintStream o = System.out;
-        ModelFile.Contents model = null;
+        ModelFiles.Contents model = null;
         String why = null;
         try {
-            model = f.read(file, prefix, nonlinearity.equals("relu"));
+            model = ModelFiles.read(file, new ModelFiles.Options(prefix, nonlinearity.equals("relu")));
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof java.nio.file.NoSuchFileException) throw e;
             why = Main.message(e);
         }
         long count = 0;
         int tensors = 0;
-        if (f == Format.ONNX) {
+        if (f instanceof OnnxFormat) {
             OnnxModel m = OnnxReader.read(file);
             o.println("file:         " + file + " (ONNX, IR " + m.irVersion() + ", opset " + m.opset() + ", graph '" + m.graph().name() + "')");
             List<String> inits = new ArrayList<>();
@@ -84,14 +87,14 @@ final class InspectCommand implements Callable<Integer> {
             }
         } else {
             Map<String, Tensor> all;
-            if (f == Format.TORCH) {
+            if (f instanceof TorchPt) {
                 all = TorchCheckpoint.read(file);
-                o.println("file:         " + file + " (" + f.label + ")");
+                o.println("file:         " + file + " (" + f.label() + ")");
             } else {
                 Safetensors.Contents st = Safetensors.read(file);
                 all = st.tensors();
                 String version = st.metadata().get("format_version");
-                o.println("file:         " + file + " (" + f.label + (version != null ? ", format_version " + version : "") + ")");
+                o.println("file:         " + file + " (" + f.label() + (version != null ? ", format_version " + version : "") + ")");
             }
             architecture(o, model, why);
             o.println("tensors:");
@@ -104,8 +107,8 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         if (model != null) {
-            count = model.params().length;
-            tensors = model.parameters().size();
+            count = model.model().parameterCount();
+            tensors = model.model().parameters().size();
         }
         o.println("parameters=" + count + " tensors=" + tensors);
         return 0;
@@ -115,7 +118,7 @@ final class InspectCommand implements Callable<Integer> {
         return s + " ".repeat(width - s.length());
     }
 
-    private static void architecture(PrintStream o, ModelFile.Contents c, String why) {
+    private static void architecture(PrintStream o, ModelFiles.Contents c, String why) {
         if (c == null) {
             o.println("architecture: not a model gru4j rebuilds (" + why + ")");
             return;

@@ -1,22 +1,15 @@
 package org.gru4j.cli;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.gru4j.lm.CharModel;
 import org.gru4j.lm.CharTrainOptions;
 import org.gru4j.nn.CellKind;
-import org.gru4j.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code gru4j lm train}: a character model on a UTF-8 text; the last line is {@code val_bpc=<number>}. */
@@ -31,7 +24,7 @@ final class LmTrainCommand implements Callable<Integer> {
     Path text;
     @Option(names = "--model", required = true, paramLabel = "OUT", description = "where to write the model (.safetensors)")
     Path model;
-    @Option(names = "--cell", defaultValue = "gru", paramLabel = "gru|lstm|rnn", description = "recurrent cell; default ${DEFAULT-VALUE}")
+    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL", description = "gru, lstm or rnn (tanh); default ${DEFAULT-VALUE}")
     String cell;
     @Option(names = "--hidden", defaultValue = "256", paramLabel = "N", description = "hidden units per layer; default ${DEFAULT-VALUE}")
     int hidden;
@@ -59,12 +52,8 @@ final class LmTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CellKind kind = switch (cell.toLowerCase(Locale.ROOT)) {
-            case "gru" -> CellKind.GRU;
-            case "lstm" -> CellKind.LSTM;
-            case "rnn" -> CellKind.RNN_TANH;
-            default -> throw new IllegalArgumentException("--cell must be gru, lstm or rnn, got '" + cell + "'");
-        };
+        CellKind kind = CellNames.parse("--cell", cell);
+        if (kind == CellKind.RNN_RELU) throw new IllegalArgumentException("--cell: a character model uses gru, lstm or rnn (tanh), not rnn_relu");
         if (epochs != null && epochs < 1) throw new IllegalArgumentException("--epochs must be ≥ 1, got " + epochs);
         if (minutes != null && !(minutes > 0 && Double.isFinite(minutes))) throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
         for (String[] f : new String[][]{{"--hidden", "" + hidden}, {"--layers", "" + layers}, {"--embedding", "" + embedding},
@@ -87,9 +76,8 @@ final class LmTrainCommand implements Callable<Integer> {
         CharTrainOptions o = new CharTrainOptions(kind, hidden, layers, embedding, seqLen, batch, capEpochs, capMinutes, lr, clip, seed, 0.1, threads);
 
         long start = System.nanoTime();
-        long deadline = capMinutes > 0 ? start + (long) (capMinutes * 60e9) : Long.MAX_VALUE;
         CharModel lm;
-        Bar bar = new Bar(capEpochs > 0, deadline);
+        ProgressView bar = new ProgressView("lm train", capMinutes * 60, true);
         try (bar) {
             lm = CharModel.train(content, o, bar);
         }
@@ -107,57 +95,5 @@ final class LmTrainCommand implements Callable<Integer> {
         Path dir = out.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException("--model " + out + ": directory " + dir + " does not exist");
         if (!Files.isWritable(dir)) throw new IllegalArgumentException("--model " + out + ": directory " + dir + " is not writable");
-    }
-
-    /** The training progress bar on stderr: steps, loss, bits per character, gradient norm, steps/s, ETA. */
-    static final class Bar implements Progress, AutoCloseable {
-        private final ProgressBar bar;
-        private final boolean epochCapped;
-        private final long deadline;
-        private volatile double rate;
-        long steps;
-        int epoch;
-
-        Bar(boolean epochCapped, long deadline) {
-            this.epochCapped = epochCapped;
-            this.deadline = deadline;
-            this.bar = new ProgressBarBuilder().setTaskName("lm train").setInitialMax(epochCapped ? 1 : 0)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err, 150))
-                    .setEtaFunction(s -> eta(s.getCurrent(), s.getMax()))
-                    .build();
-        }
-
-        private Optional<Duration> eta(long step, long max) {
-            double left = Double.POSITIVE_INFINITY;
-            if (rate > 0 && max > step) left = (max - step) / rate;
-            if (deadline != Long.MAX_VALUE) left = Math.min(left, Math.max(0, (deadline - System.nanoTime()) / 1e9));
-            return Double.isFinite(left) ? Optional.of(Duration.ofMillis((long) (left * 1000))) : Optional.empty();
-        }
-
-        @Override
-        public void report(Event e) {
-            if (e.stepsPerSecond() > 0) rate = e.stepsPerSecond();
-            steps = e.step();
-            epoch = e.epoch();
-            if (Double.isNaN(e.loss()) && e.message() != null && e.message().equals("done")) {   // the closing report: no new steps
-                bar.stepTo(e.step());
-                return;
-            }
-            long max = epochCapped ? e.totalSteps() : Long.MAX_VALUE;
-            if (deadline != Long.MAX_VALUE && rate > 0) {
-                long byTime = e.step() + (long) (rate * Math.max(0, (deadline - System.nanoTime()) / 1e9));
-                max = Math.min(max, byTime);
-            }
-            if (max != Long.MAX_VALUE) bar.maxHint(Math.max(max, e.step()));
-            bar.stepTo(e.step());
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d loss %.4f bpc %.3f |g| %.3g %.1f steps/s%s", e.epoch(), e.loss(),
-                    e.loss() / Math.log(2), e.gradNorm(), e.stepsPerSecond(), e.message() != null && !e.message().equals("done") ? " " + e.message() : ""));
-        }
-
-        @Override
-        public void close() {
-            bar.close();
-        }
     }
 }

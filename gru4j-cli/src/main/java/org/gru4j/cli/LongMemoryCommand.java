@@ -1,9 +1,12 @@
 package org.gru4j.cli;
 
+import org.gru4j.apps.LongMemory;
 import org.gru4j.nn.CellKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +28,7 @@ final class LongMemoryCommand implements Callable<Integer> {
     List<String> tasks;
     @Option(names = "--lengths", split = ",", description = "T for every task chosen; default adding 50,100,200 and copy 50,100 (quick: 50 and 20)")
     List<Integer> lengths;
-    @Option(names = "--cells", split = ",", description = "gru, lstm, rnn (comma-separated); default all three")
+    @Option(names = "--cells", split = ",", description = "gru, lstm, rnn (tanh), rnn_relu, comma-separated; default gru, lstm, rnn")
     List<String> cells;
     @Option(names = "--hidden", description = "hidden size of every cell; default 64")
     Integer hidden;
@@ -55,12 +58,7 @@ final class LongMemoryCommand implements Callable<Integer> {
         if (cells != null) {
             kinds = new ArrayList<>();
             for (String c : cells) {
-                kinds.add(switch (c.trim().toLowerCase(Locale.ROOT)) {
-                    case "gru" -> CellKind.GRU;
-                    case "lstm" -> CellKind.LSTM;
-                    case "rnn", "rnn_tanh" -> CellKind.RNN_TANH;
-                    default -> throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (gru, lstm, rnn)");
-                });
+                kinds.add(CellNames.parse("--cells", c));
             }
         }
         List<String> ts = tasks == null ? d.tasks() : tasks.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
@@ -69,15 +67,40 @@ final class LongMemoryCommand implements Callable<Integer> {
                 or(steps, d.steps()), or(batch, d.batch()), or(lr, d.lr()), or(clip, d.clip()), or(test, d.testExamples()),
                 d.copySymbols(), d.copyCategories(), or(forgetBias, d.forgetBias()), seed, out);
         long t0 = System.nanoTime();
-        LongMemory.Report r = LongMemory.run(s, System.err);
+        Result res = run(s);
+        LongMemory.Report r = res.report();
         System.out.println();
         System.out.print(r.table());
         System.out.println();
-        for (var p : r.plots()) System.out.println("plot: " + p.toAbsolutePath());
+        for (var p : res.plots()) System.out.println("plot: " + p.toAbsolutePath());
         System.out.println("table: " + r.csv().toAbsolutePath() + ", " + r.markdown().toAbsolutePath());
         System.out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.out.println(r.lastLine());
         return 0;
+    }
+
+    /** The experiment's report and the PNG of each task and length. */
+    record Result(LongMemory.Report report, List<Path> plots) {}
+
+    /** Runs the experiment with a progress bar on stderr, printing each task and length's rows and plotting them as they end. */
+    static Result run(LongMemory.Settings s) throws IOException {
+        List<Path> plots = new ArrayList<>();
+        LongMemory.Report r;
+        try (ProgressView bar = new ProgressView("long-memory")) {
+            r = LongMemory.run(s, bar, rows -> {
+                for (LongMemory.Row row : rows) {
+                    System.out.printf(Locale.ROOT, "%s %s T=%d: %s %.4g (baseline %.4g) %.2f s/epoch%n", row.cell(), row.task(),
+                            row.length(), row.metricName(), row.metric(), row.baseline(), row.secondsPerEpoch());
+                }
+                LongMemory.Row first = rows.get(0);
+                try {
+                    plots.add(CurvePlot.write(s.out().resolve(first.task() + "-T" + first.length() + ".png"), first.task(), first.length(), rows));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return new Result(r, plots);
     }
 
     private static <T> T or(T given, T fallback) {

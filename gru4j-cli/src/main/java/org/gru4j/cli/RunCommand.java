@@ -3,6 +3,9 @@ package org.gru4j.cli;
 import org.gru4j.io.Npy;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Finite;
+import org.gru4j.io.ModelFiles;
+import org.gru4j.model.SequenceModel;
+import org.gru4j.nn.Module;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -50,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Models.isOnnx(model)) return OnnxRun.run(this);
+        if (ModelFiles.format(model) instanceof org.gru4j.onnx.OnnxFormat) return OnnxRun.run(this);
         if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
             throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }
@@ -60,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--output, --hn and --cn must name different files (" + p + " twice)");
             }
         }
-        Recurrent rnn = Models.load(model, prefix, nonlinearity.equals("relu"));
+        // a sequence model runs its recurrent stack (its rnn.* part)
+        Module m = ModelFiles.read(model, new ModelFiles.Options(prefix, nonlinearity.equals("relu"))).model();
+        Recurrent rnn = m instanceof SequenceModel s ? s.stack : (Recurrent) m;
         Tensor x = Npy.read(input);
         if (x.rank() != 3) {
             throw new IllegalArgumentException(input + ": shape " + x.shapeString() + " is not 3-d; expected "

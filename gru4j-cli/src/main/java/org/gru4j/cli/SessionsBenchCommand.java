@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
                 "Prints the state memory per key, events/s and per-event latency percentiles; the last line is "
                         + "events_per_s=<n> p50_us=<n> p99_us=<n>."})
 final class SessionsBenchCommand implements Callable<Integer> {
-    @Option(names = "--cell", defaultValue = "gru", description = "gru, lstm or rnn; default ${DEFAULT-VALUE}")
+    @Option(names = "--cell", defaultValue = "gru", description = "gru, lstm, rnn (tanh) or rnn_relu; default ${DEFAULT-VALUE}")
     String cell;
     @Option(names = "--input", defaultValue = "8", description = "features per event; default ${DEFAULT-VALUE}")
     int input;
@@ -48,7 +48,7 @@ final class SessionsBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--keys, --events, --threads, --batch, --input, --hidden and --layers must be positive");
         }
         if (keys < threads) throw new IllegalArgumentException("--keys must be at least --threads (each thread owns its keys)");
-        CellKind kind = CellKind.parse(cell.equals("rnn") ? "rnn_tanh" : cell);
+        CellKind kind = CellNames.parse("--cell", cell);
         Recurrent model = new Recurrent(RecurrentConfig.pytorch(kind, input, hidden, layers, false, true));
         SplittableRandom init = new SplittableRandom(1);
         for (int i = 0; i < model.params.length; i++) model.params[i] = (float) init.nextDouble(-0.1, 0.1);

@@ -82,7 +82,7 @@ class ConvertCommandTest {
         }
         // .gru4j → .gru4j through the other formats keeps the very bits
         ok(gru4j("convert", s(tmp.resolve("from_onnx.safetensors")), s(tmp.resolve("again.gru4j"))));
-        float[] a = ModelFile.load(tmp.resolve("gru.gru4j")).params(), b = ModelFile.load(tmp.resolve("again.gru4j")).params();
+        float[] a = ModelFile.load(tmp.resolve("gru.gru4j")).model().params(), b = ModelFile.load(tmp.resolve("again.gru4j")).model().params();
         for (int i = 0; i < a.length; i++) assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]));
         System.out.printf("convert examples/gru.pt → .gru4j/.safetensors/.onnx (and between them) → run: largest |Y − y_torch| %.3g%n", worst);
     }
@@ -137,7 +137,7 @@ class ConvertCommandTest {
             assertTrue(r.out().contains("training state left out") && r.out().contains("update gate negated"), r.out());
             Path back = tmp.resolve("lm_" + ext + ".gru4j");
             ok(gru4j("convert", s(out), s(back)));
-            ModelFile.Contents c = ModelFile.load(back);
+            org.gru4j.io.ModelFiles.Contents c = ModelFile.load(back);
             assertTrue(maxAbsDiff(want, c.sequence().forward(x).logits()) <= 1e-6, ext);
         }
         Path copy = tmp.resolve("copy.gru4j");

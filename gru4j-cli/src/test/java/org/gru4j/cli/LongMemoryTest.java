@@ -1,5 +1,8 @@
 package org.gru4j.cli;
 
+import org.gru4j.apps.AddingProblem;
+import org.gru4j.apps.CopyMemory;
+import org.gru4j.apps.LongMemory;
 import org.gru4j.train.CrossEntropy;
 import org.gru4j.train.Example;
 import org.gru4j.train.Rng;
@@ -131,9 +134,10 @@ class LongMemoryTest {
         assertEquals(List.of(50), q.addingLengths());
         LongMemory.Settings tiny = new LongMemory.Settings(List.of("copy"), List.of(), List.of(4), LongMemory.CELLS, 4, 1, 2, 2,
                 1e-3, 1, 4, 2, 3, 1.0, 1, tmp);
-        LongMemory.Report r = LongMemory.run(tiny, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        LongMemoryCommand.Result res = LongMemoryCommand.run(tiny);
+        LongMemory.Report r = res.report();
         assertEquals(3, r.rows().size());
-        assertEquals(List.of(tmp.resolve("copy-T4.png")), r.plots());
+        assertEquals(List.of(tmp.resolve("copy-T4.png")), res.plots());
         assertTrue(r.lastLine().matches("gru_acc=\\S+ lstm_acc=\\S+ rnn_acc=\\S+"), r.lastLine());
         for (LongMemory.Row row : r.rows()) assertEquals(1.0 / 3, row.baseline(), 1e-12);
     }

@@ -220,7 +220,7 @@ public final class Forecaster {
         return e -> {
             double frac = e.totalSteps() > 0 ? (double) e.step() / e.totalSteps() : 0;
             p.report(new Progress.Event(Math.round(1000 * (k + frac)), 1000L * parts, e.epoch(), e.loss(), e.gradNorm(), e.lr(),
-                    e.stepsPerSecond(), e.etaSeconds(), e.validationLoss(), e.message()));
+                    e.stepsPerSecond(), e.etaSeconds(), e.validationLoss(), e.message(), e.done() && k == parts - 1));
         };
     }
 }

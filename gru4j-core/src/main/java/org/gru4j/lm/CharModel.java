@@ -1,16 +1,32 @@
 package org.gru4j.lm;
 
+import org.gru4j.io.ConfigCodec;
+import org.gru4j.io.Json;
+import org.gru4j.io.ModelFiles;
+import org.gru4j.io.ModelFormat;
+import org.gru4j.io.ModelFormatException;
+import org.gru4j.io.TorchSafetensors;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.model.SequenceModelConfig;
 import org.gru4j.tensor.Tensor;
 import org.gru4j.train.Adam;
+import org.gru4j.train.Batches;
 import org.gru4j.train.Clipping;
+import org.gru4j.train.CrossEntropy;
+import org.gru4j.train.Evaluation;
+import org.gru4j.train.Example;
 import org.gru4j.train.Init;
 import org.gru4j.train.Progress;
 import org.gru4j.train.Rng;
+import org.gru4j.train.TrainConfig;
+import org.gru4j.train.Trainer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -26,8 +42,8 @@ import java.util.function.IntConsumer;
  * <p>Training. The last {@code heldOut} fraction of the text (10%) is held out. The rest, as (input, next character)
  * pairs, is cut into B contiguous stretches of equal length (the remainder, under B characters, is dropped), one per
  * batch lane; each epoch walks the lanes in chunks of {@code seqLen} steps, carrying the state from one chunk to the
- * next (truncated BPTT), with Adam and clipping by global norm ({@link CharTrainer}: the lanes split over one network
- * replica per thread).
+ * next (truncated BPTT), with Adam and clipping by global norm: org.gru4j.train.Trainer, the lanes split over one
+ * network replica per thread.
  *
  * <p>Bits per character of a text x₀…x_N (what {@link #bitsPerChar} and the validation figure measure):
  * <pre>
@@ -69,22 +85,33 @@ public final class CharModel {
             throw new IllegalArgumentException("the text has " + n + " characters: too short for seq-len " + o.seqLen()
                     + " (needs at least " + Math.max(2 * o.seqLen(), (int) Math.ceil(2 / o.heldOut())) + ")");
         }
-        // B lanes of the nTrain − 1 (input, target) pairs
+        // B lanes of the nTrain − 1 (input, target) pairs, one contiguous stretch each
         int pairs = nTrain - 1, lanes = Math.min(o.batch(), pairs), len = pairs / lanes;
         // by default a replica per core, each with at least 4 lanes (fewer make its matrix products too thin to pay)
         int threads = o.threads() > 0 ? o.threads() : Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, lanes / 4));
         SequenceModelConfig cf = SequenceModelConfig.nextToken(o.cell(), vocab.size(), o.embedding(), o.hidden(), o.layers());
-        SequenceModel[] replicas = new SequenceModel[Math.max(1, Math.min(threads, lanes))];
-        for (int r = 0; r < replicas.length; r++) replicas[r] = new SequenceModel(cf);
-        SequenceModel net = replicas[0];
+        SequenceModel net = new SequenceModel(cf);
         Init.PYTORCH.apply(net, new Rng(o.seed()));
-        CharTrainer trainer = new CharTrainer(replicas, lanes, Adam.adam(net.parameterCount()),
-                o.clip() > 0 ? Clipping.byNorm(o.clip()) : Clipping.NONE, o.lr());
-        long deadline = o.minutes() > 0 ? System.nanoTime() + (long) (o.minutes() * 60e9) : Long.MAX_VALUE;
-        trainer.run(java.util.Arrays.copyOf(ids, nTrain), len, o.seqLen(), o.epochs(), deadline, progress);
-        int[] val = java.util.Arrays.copyOfRange(ids, nTrain, n);
-        double bpc = bitsPerChar(net, val, o.batch(), o.seqLen());
+        List<Example> stretches = new ArrayList<>();
+        for (int b = 0; b < lanes; b++) stretches.add(pairs(ids, b * len, len));
+        TrainConfig tc = TrainConfig.defaults(o.lr()).withEpochs(o.epochs()).withMaxSeconds(o.minutes() * 60).withBatchSize(lanes)
+                .withBptt(o.seqLen()).withShuffle(false).withThreads(Math.max(1, Math.min(threads, lanes)))
+                .withClipping(o.clip() > 0 ? Clipping.byNorm(o.clip()) : Clipping.NONE).withSeed(o.seed()).withReportEvery(5);
+        new Trainer(net, Adam.adam(net.parameterCount()), LOSS, tc, progress).fit(stretches);
+        double bpc = bitsPerChar(net, java.util.Arrays.copyOfRange(ids, nTrain, n), o.batch(), o.seqLen());
         return new CharModel(vocab, net, o.seqLen(), bpc);
+    }
+
+    private static final CrossEntropy LOSS = new CrossEntropy(CrossEntropy.IGNORE_INDEX);
+
+    /** Pairs from … from+len−1 of the text: input ids[t], target ids[t + 1]. */
+    private static Example pairs(int[] ids, int from, int len) {
+        float[] x = new float[len], y = new float[len];
+        for (int t = 0; t < len; t++) {
+            x[t] = ids[from + t];
+            y[t] = ids[from + t + 1];
+        }
+        return new Example(new Tensor(new int[]{len}, x), new Tensor(new int[]{len}, y));
     }
 
     /** Bits per character of the text after its first character (see the class comment), over at most {@code lanes} stretches. */
@@ -94,43 +121,13 @@ public final class CharModel {
         return bitsPerChar(network, ids, lanes, seqLen);
     }
 
+    /** The held-out cross-entropy over S stretches run side by side in chunks with the state carried, in bits. */
     static double bitsPerChar(SequenceModel net, int[] ids, int lanes, int chunk) {
         final int pairs = ids.length - 1, S = Math.min(lanes, Math.max(1, pairs / chunk)), q = pairs / S, r = pairs % S;
-        final int longest = q + (r > 0 ? 1 : 0), V = net.config.outputs();
-        int[] start = new int[S], len = new int[S];
-        for (int b = 0; b < S; b++) {
-            start[b] = b * q + Math.min(b, r);
-            len[b] = q + (b < r ? 1 : 0);
-        }
-        double nats = 0;
-        Tensor h = null, c = null;
-        for (int t0 = 0; t0 < longest; t0 += chunk) {
-            final int T = Math.min(chunk, longest - t0);
-            Tensor x = Tensor.zeros(T, S);           // x is (T,S) ids; a finished lane reads id 0, and is not scored
-            int[] target = new int[T * S];
-            java.util.Arrays.fill(target, -1);
-            for (int t = 0; t < T; t++) {
-                for (int b = 0; b < S; b++) {
-                    if (t0 + t >= len[b]) continue;
-                    x.data[t * S + b] = ids[start[b] + t0 + t];
-                    target[t * S + b] = ids[start[b] + t0 + t + 1];
-                }
-            }
-            SequenceModel.Output out = net.forward(x, null, h, c, null);
-            float[] z = out.logits().data;           // (T,S,V)
-            for (int row = 0; row < T * S; row++) {
-                if (target[row] < 0) continue;
-                // −log p(y) = log Σ_v exp(z_v − m) + m − z_y
-                int o = row * V;
-                double m = Double.NEGATIVE_INFINITY, s = 0;
-                for (int v = 0; v < V; v++) m = Math.max(m, z[o + v]);
-                for (int v = 0; v < V; v++) s += Math.exp(z[o + v] - m);
-                nats += Math.log(s) + m - z[o + target[row]];
-            }
-            h = out.hn();
-            c = out.cn();
-        }
-        return nats / pairs / Math.log(2);
+        List<Example> stretches = new ArrayList<>();
+        for (int b = 0; b < S; b++) stretches.add(pairs(ids, b * q + Math.min(b, r), q + (b < r ? 1 : 0)));
+        Evaluation e = Evaluation.of(net, LOSS, Batches.lanes(stretches, net.config, S, chunk, true));
+        return e.lossPerRow() / Math.log(2);
     }
 
     /** A generator that steps this model one character at a time. */
@@ -163,11 +160,54 @@ public final class CharModel {
         }
     }
 
+    /**
+     * Writes the network's state_dict ({@code embedding.weight}, {@code rnn.weight_ih_l0}, …, {@code head.bias},
+     * float32; PyTorch's names for a module with attributes embedding, rnn, head) as a safetensors file whose
+     * {@code __metadata__} holds
+     * <pre>
+     * format "gru4j-char-lm", format_version "1", cell "gru"|"lstm"|"rnn_tanh", hidden, layers, embedding, seq_len,
+     * vocab  (a JSON array of one-character strings, in id order), val_bpc (when known)
+     * </pre>
+     * atomically (a crash leaves the previous file whole), whatever the file's extension.
+     */
     public void save(Path file) throws IOException {
-        CharModelFile.write(file, this);
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("format", ConfigCodec.CHAR_LM);
+        own.put("seq_len", Integer.toString(seqLen));
+        own.put("vocab", Json.write(vocabulary.asStrings()));
+        if (Double.isFinite(validationBpc)) own.put("val_bpc", Double.toString(validationBpc));
+        ModelFiles.formatOr(file, SAFETENSORS).write(file, new ModelFiles.Contents(network, null, own));
     }
 
+    private static final ModelFormat SAFETENSORS = new TorchSafetensors();
+
+    /** A model {@link #save} wrote; any other file is refused, naming it. */
     public static CharModel load(Path file) throws IOException {
-        return CharModelFile.read(file);
+        ModelFiles.Contents c = ModelFiles.formatOr(file, SAFETENSORS).read(file, ModelFiles.Options.NONE);
+        Map<String, String> meta = c.metadata();
+        if (!ConfigCodec.CHAR_LM.equals(meta.get("format")) || !(c.model() instanceof SequenceModel net)) {
+            throw new ModelFormatException(file, "not a gru4j character model (its safetensors metadata has no \"format\": \""
+                    + ConfigCodec.CHAR_LM + "\")");
+        }
+        CharVocabulary vocab;
+        try {
+            @SuppressWarnings("unchecked") List<String> chars = (List<String>) Json.parse(meta.get("vocab"));   // checked by ConfigCodec
+            vocab = CharVocabulary.of(chars);
+        } catch (Json.ParseException | IllegalArgumentException e) {
+            throw new ModelFormatException(file, "metadata 'vocab': " + e.getMessage());
+        }
+        String seqLen = meta.get("seq_len"), bpc = meta.get("val_bpc");
+        int len;
+        try {
+            len = Integer.parseInt(seqLen);
+            if (len < 1) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+            throw new ModelFormatException(file, "metadata 'seq_len' is not a positive integer: \"" + seqLen + "\"");
+        }
+        try {
+            return new CharModel(vocab, net, len, bpc == null ? Double.NaN : Double.parseDouble(bpc));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, e.getMessage());
+        }
     }
 }

@@ -22,8 +22,14 @@ public enum CellKind {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The names every command and file accepts, case-insensitive: gru, lstm, rnn (= rnn_tanh), rnn_tanh, rnn_relu. */
+    public static final String NAMES = "gru, lstm, rnn, rnn_tanh, rnn_relu";
+
+    /** The one parser of cell names (see {@link #NAMES}); anything else throws, listing them. */
     public static CellKind parse(String s) {
-        for (CellKind k : values()) if (k.id().equalsIgnoreCase(s)) return k;
-        throw new IllegalArgumentException("unknown cell '" + s + "' (gru, lstm, rnn_tanh, rnn_relu)");
+        String t = s.trim();
+        if (t.equalsIgnoreCase("rnn")) return RNN_TANH;
+        for (CellKind k : values()) if (k.id().equalsIgnoreCase(t)) return k;
+        throw new IllegalArgumentException("unknown cell '" + s + "' (" + NAMES + ")");
     }
 }

@@ -67,6 +67,43 @@ public record Batch(Tensor x, Tensor target, int[] lengths, boolean[] mask, bool
         return new Batch(x, target, ragged ? lengths : null, mask, reset);
     }
 
+    /** Sequences b = 0..B−1 of the batch. */
+    public int sequences() {
+        return x.dim(1);
+    }
+
+    /**
+     * Sequences from … to−1 of this batch, as a batch of their own (a data-parallel replica's share).
+     *
+     * @param perStep targets are per step (T,B,…), else one per sequence (B,…)
+     */
+    Batch lanes(int from, int to, boolean perStep) {
+        final int T = x.dim(0), B = x.dim(1), n = to - from;
+        Tensor xs = slice(x, 1, from, to);
+        Tensor ts = perStep ? slice(target, 1, from, to) : slice(target, 0, from, to);
+        int[] len = lengths == null ? null : java.util.Arrays.copyOfRange(lengths, from, to);
+        boolean[] m = null;
+        if (mask != null) {
+            m = new boolean[T * n];
+            for (int t = 0; t < T; t++) System.arraycopy(mask, t * B + from, m, t * n, n);
+        }
+        boolean[] r = reset == null ? null : java.util.Arrays.copyOfRange(reset, from, to);
+        return new Batch(xs, ts, len, m, r);
+    }
+
+    /** Indices from … to−1 along dimension {@code dim} (0 or 1) of t. */
+    static Tensor slice(Tensor t, int dim, int from, int to) {
+        int outer = 1, inner = 1;
+        for (int d = 0; d < dim; d++) outer *= t.dim(d);
+        for (int d = dim + 1; d < t.rank(); d++) inner *= t.dim(d);
+        int[] shape = t.shape.clone();
+        shape[dim] = to - from;
+        float[] out = new float[outer * (to - from) * inner];
+        int n = t.dim(dim);
+        for (int o = 0; o < outer; o++) System.arraycopy(t.data, (o * n + from) * inner, out, o * (to - from) * inner, (to - from) * inner);
+        return new Tensor(shape, out);
+    }
+
     private static void check(Example e, int index, SequenceModelConfig cf, boolean classes, boolean perStep) {
         int n = e.steps();
         int[] in = cf.tokens() ? new int[]{n} : new int[]{n, cf.recurrent().input()};

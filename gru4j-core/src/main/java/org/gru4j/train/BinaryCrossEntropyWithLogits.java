@@ -14,7 +14,7 @@ public record BinaryCrossEntropyWithLogits() implements Loss {
     @Override
     public Value compute(Tensor x, Tensor y, boolean[] mask) {
         // the element functions see (x, y) here rather than the difference
-        return Elementwise.meanOf(x, y, mask,
+        return ElementwiseLoss.meanOf(x, y, mask,
                 (xi, yi) -> Math.max(xi, 0) - xi * yi + Math.log1p(Math.exp(-Math.abs(xi))),
                 (xi, yi) -> 1 / (1 + Math.exp(-xi)) - yi);
     }

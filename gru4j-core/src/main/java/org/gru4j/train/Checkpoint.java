@@ -1,16 +1,13 @@
 package org.gru4j.train;
 
-import org.gru4j.io.ModelFormatException;
-import org.gru4j.io.Safetensors;
 import org.gru4j.tensor.Tensor;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything a {@link Trainer} needs to continue exactly where it stopped, in one safetensors file written atomically:
+ * Everything a {@link Trainer} needs to continue exactly where it stopped: plain data, written to and read from a
+ * safetensors file by {@code org.gru4j.io.CheckpointFile} (or inside a {@code .gru4j} model file):
  * <pre>
  * tensors:  the model's parameters under their names (so the file also loads as a model)
  *           "optimizer.&lt;state&gt;"   flat (P) — exp_avg, exp_avg_sq or momentum_buffer
@@ -27,11 +24,8 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
                          Tensor carryH, Tensor carryC, String model, String optimizerName, long seed,
                          int examples) {
 
-    static final String FORMAT = "gru4j-train-checkpoint";
-
-    public void write(Path file) throws IOException {
-        Safetensors.write(file, tensors(), metadata());
-    }
+    /** The metadata field 'format' of a checkpoint file. */
+    public static final String FORMAT = "gru4j-train-checkpoint";
 
     /** The tensors as the file holds them (a native model file, org.gru4j.io.ModelFile, embeds them too). */
     public Map<String, Tensor> tensors() {
@@ -61,38 +55,5 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
         m.put("seed", Long.toString(seed));
         m.put("examples", Integer.toString(examples));
         return m;
-    }
-
-    public static Checkpoint read(Path file) throws IOException {
-        Safetensors.Contents c = Safetensors.read(file);
-        return of(file, c.tensors(), c.metadata());
-    }
-
-    /** A checkpoint from the tensors and metadata {@link #tensors} and {@link #metadata} gave; file is for messages. */
-    public static Checkpoint of(Path file, Map<String, Tensor> tensors, Map<String, String> m) throws ModelFormatException {
-        if (!FORMAT.equals(m.get("format"))) {
-            throw new ModelFormatException(file, "not a training checkpoint (metadata format is " + m.get("format") + ", expected " + FORMAT + ")");
-        }
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        Map<String, float[]> opt = new LinkedHashMap<>();
-        float[] best = null;
-        Tensor h = null, cc = null;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith("optimizer.")) opt.put(k.substring("optimizer.".length()), e.getValue().data);
-            else if (k.equals("best.params")) best = e.getValue().data;
-            else if (k.equals("carry.h")) h = e.getValue();
-            else if (k.equals("carry.c")) cc = e.getValue();
-            else params.put(k, e.getValue());
-        }
-        try {
-            return new Checkpoint(params, opt, Long.parseLong(m.get("optimizer_steps")), Long.parseLong(m.get("step")),
-                    Integer.parseInt(m.get("epoch")), Long.parseLong(m.get("position")), Long.parseLong(m.get("rng")),
-                    Double.parseDouble(m.get("best_loss")), Integer.parseInt(m.get("bad_epochs")), best, h, cc,
-                    m.get("model"), m.get("optimizer"), Long.parseLong(m.get("seed")),
-                    Integer.parseInt(m.get("examples")));
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new ModelFormatException(file, "training checkpoint metadata is incomplete or malformed: " + m);
-        }
     }
 }

@@ -17,7 +17,7 @@ public record Huber(double delta) implements Loss {
 
     @Override
     public Value compute(Tensor p, Tensor t, boolean[] mask) {
-        return Elementwise.mean(p, t, mask,
+        return ElementwiseLoss.mean(p, t, mask,
                 (d, unused) -> Math.abs(d) < delta ? 0.5 * d * d : delta * (Math.abs(d) - 0.5 * delta),
                 (d, unused) -> Math.abs(d) < delta ? d : delta * Math.signum(d));
     }

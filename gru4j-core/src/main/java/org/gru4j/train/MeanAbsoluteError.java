@@ -12,7 +12,7 @@ import org.gru4j.tensor.Tensor;
 public record MeanAbsoluteError() implements Loss {
     @Override
     public Value compute(Tensor p, Tensor t, boolean[] mask) {
-        return Elementwise.mean(p, t, mask, (d, unused) -> Math.abs(d), (d, unused) -> Math.signum(d));
+        return ElementwiseLoss.mean(p, t, mask, (d, unused) -> Math.abs(d), (d, unused) -> Math.signum(d));
     }
 
     @Override

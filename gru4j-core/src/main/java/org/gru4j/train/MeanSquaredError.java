@@ -12,7 +12,7 @@ import org.gru4j.tensor.Tensor;
 public record MeanSquaredError() implements Loss {
     @Override
     public Value compute(Tensor p, Tensor t, boolean[] mask) {
-        return Elementwise.mean(p, t, mask, (d, unused) -> d * d, (d, unused) -> 2 * d);
+        return ElementwiseLoss.mean(p, t, mask, (d, unused) -> d * d, (d, unused) -> 2 * d);
     }
 
     @Override

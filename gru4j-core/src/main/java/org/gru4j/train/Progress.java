@@ -18,9 +18,10 @@ public interface Progress {
      * @param etaSeconds    time left at that rate
      * @param validationLoss at the end of an epoch with a validation split; NaN otherwise
      * @param message       e.g. "exploding gradient: norm=NaN, step skipped", "early stop: …"; null when nothing happened
+     * @param done          the run's last report: training has ended
      */
     record Event(long step, long totalSteps, int epoch, double loss, double gradNorm, double lr, double stepsPerSecond,
-                 double etaSeconds, double validationLoss, String message) {
+                 double etaSeconds, double validationLoss, String message, boolean done) {
         /** One line: step 120/1000 epoch 2 loss 0.4312 |g| 0.83 lr 1.0e-03 52.1 steps/s ETA 17s. */
         public String format() {
             StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "step %d/%d epoch %d loss %.4f |g| %.3g lr %.2e %.1f steps/s ETA %.0fs",

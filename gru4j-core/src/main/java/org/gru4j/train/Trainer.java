@@ -1,24 +1,21 @@
 package org.gru4j.train;
 
-import org.gru4j.io.AtomicFile;
+import org.gru4j.kernel.Parallel;
 import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.tensor.Tensor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The training loop: seeded validation split and shuffling, mini-batches (or truncated-BPTT chunks), one
- * {@link Optimizer#update} per step (clipping, skipped non-finite steps), validation and early stopping per epoch,
- * atomic checkpoints every N steps, and progress through a callback.
- *
- * <p>Determinism: for a seed, the split, each epoch's order (a function of seed and epoch alone) and the dropout
- * generator (whose state is checkpointed) are fixed, so a run resumed from a checkpoint continues bit for bit as the
- * uninterrupted run would have.
+ * The training loop of gru4j — every model that trains (the apps, the language model, the long-memory experiment, the
+ * speech recogniser) trains here. Batches come from a {@link Batches} source (shuffled examples, truncated-BPTT lanes
+ * with carried state, examples generated per epoch); per step one {@link Optimizer#update} (clipping, skipped
+ * non-finite steps); validation and early stopping per epoch; atomic checkpoints every N steps or minutes; a
+ * step, time or epoch limit; progress through a callback.
  *
  * <p>Per step:
  * <pre>
@@ -26,6 +23,16 @@ import java.util.List;
  * logits = model(x, lengths, h₀);  (L, dL/dlogits) = loss(logits, target, mask);  backward
  * η = schedule(step);  optimizer.update(θ, ∇θ, L, η, clipping)
  * </pre>
+ * With {@code threads} R &gt; 1 the batch's sequences are split into R contiguous shares, each run by a replica of the
+ * model (the same parameters, its own gradients and activations) on its own thread:
+ * <pre>
+ * L = Σ_r w_r·L_r,  ∇ = Σ_r w_r·∇_r,   w_r = rows the loss counts in share r / rows it counts in the batch
+ * </pre>
+ * (exact for losses that average over counted rows; R = 1 is the plain step).
+ *
+ * <p>Determinism: for a seed, the split, each epoch's order (a function of seed and epoch alone) and the dropout
+ * generator (whose state is checkpointed; with replicas, one drawn from (seed, step, replica)) are fixed, so a run
+ * resumed from a checkpoint continues bit for bit as the uninterrupted run would have.
  */
 public final class Trainer {
     public final SequenceModel model;
@@ -33,7 +40,8 @@ public final class Trainer {
     public final Loss loss;
     public final TrainConfig config;
     private final Progress progress;
-    private final boolean classes;
+    private final boolean classes, perStep;
+    private final SequenceModel[] replicas;   // replicas[0] is the model
 
     private final Rng dropout;
     private long step, position;
@@ -44,11 +52,11 @@ public final class Trainer {
     private Tensor carryH, carryC;
     private int examples = -1;                // how many examples fit was given (a resumed run must get as many)
 
-    // reporting
+    // reporting and limits
     private double lastNorm = Double.NaN, lastLr = Double.NaN;
     private double lossSum;
     private int lossCount;
-    private long lastReportStep, lastReportNanos;
+    private long lastReportStep, lastReportNanos, startNanos;
     private long lastCheckpoint = System.nanoTime();
 
     /** What a run ended with: steps done in all, epochs completed, the best validation loss (∞ without validation). */
@@ -61,14 +69,24 @@ public final class Trainer {
         this.config = config;
         this.progress = progress == null ? Progress.SILENT : progress;
         this.classes = loss instanceof CrossEntropy;
+        this.perStep = model.config.head() == Head.PER_STEP;
+        if (config.epochs() == 0 && config.maxSteps() == 0 && config.maxSeconds() == 0) {
+            throw new IllegalArgumentException("training needs a cap: epochs, steps or seconds");
+        }
         this.dropout = new Rng(new Rng(config.seed() ^ 0x6A09E667F3BCC909L).nextLong());
         if (config.bpttChunk() > 0) {
-            if (model.config.head() != Head.PER_STEP) throw new IllegalArgumentException("truncated BPTT needs a per-step head");
+            if (!perStep) throw new IllegalArgumentException("truncated BPTT needs a per-step head");
             if (model.config.recurrent().bidirectional()) throw new IllegalArgumentException("truncated BPTT cannot carry a bidirectional state");
         }
+        this.replicas = new SequenceModel[config.threads()];
+        replicas[0] = model;
+        for (int r = 1; r < replicas.length; r++) replicas[r] = model.replica();
     }
 
-    /** Trains on the examples until the epochs, the step limit or early stopping end it. */
+    /**
+     * Trains on the examples until the epochs, the step or time limit or early stopping end it: the validation split
+     * is drawn from the seed, the rest shuffled into mini-batches (or truncated-BPTT lanes) each epoch.
+     */
     public Result fit(List<Example> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
         if (this.examples >= 0 && this.examples != examples.size()) {
@@ -76,49 +94,43 @@ public final class Trainer {
                     + examples.size() + ": resume needs the same data");
         }
         this.examples = examples.size();
-        if (config.checkpoint() != null) {
-            try {
-                AtomicFile.deleteLeftovers(config.checkpoint());   // what a killed earlier run was writing
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot clean up beside checkpoint " + config.checkpoint() + ": " + e.getMessage(), e);
-            }
-        }
-        if (config.maxSteps() > 0 && step >= config.maxSteps()) return new Result(step, epoch, bestLoss, false);
         List<Example> train = new ArrayList<>(), val = new ArrayList<>();
         split(examples, train, val);
-        final int B = config.batchSize();
-        final long perEpoch = stepsPerEpoch(train, 0);
-        final long total = config.maxSteps() > 0 ? Math.min(config.maxSteps(), perEpoch * config.epochs()) : perEpoch * config.epochs();
+        Batches batches = new ExampleBatches(train, model.config, classes, config.batchSize(), config.bpttChunk(), config.shuffle(), config.seed());
+        return fit(batches, val.isEmpty() ? null : Batches.inOrder(val, model.config, config.batchSize(), classes), config.epochs());
+    }
+
+    /** Trains on the source for the configured epochs (or until a limit), validating on {@code validation} (may be null). */
+    public Result fit(Batches train, Batches validation) {
+        return fit(train, validation, config.epochs());
+    }
+
+    /**
+     * Trains until {@code untilEpoch} epochs are complete (0: no cap), or a limit or early stopping ends the run. A
+     * later call continues where this one stopped, so runs that take turns epoch by epoch share one trainer each.
+     */
+    public Result fit(Batches train, Batches validation, int untilEpoch) {
+        if (config.maxSteps() > 0 && step >= config.maxSteps()) return new Result(step, epoch, bestLoss, false);
+        final long perEpoch = train.count(0);
+        final long total = config.epochs() == 0 ? config.maxSteps()
+                : config.maxSteps() > 0 ? Math.min(config.maxSteps(), perEpoch * config.epochs()) : perEpoch * config.epochs();
+        startNanos = lastReportNanos = System.nanoTime();
         lastReportStep = step;
-        lastReportNanos = System.nanoTime();
         boolean early = false;
-        while (epoch < config.epochs()) {
-            int[] order = epochOrder(epoch, train.size());
-            if (config.bpttChunk() > 0) {
-                Lanes lanes = new Lanes(train, order, B);
-                for (long k = 0; k < position; k++) lanes.advance(config.bpttChunk());   // replay to where a checkpoint stopped
-                if (position == 0) carryH = carryC = null;
-                while (lanes.advance(config.bpttChunk())) {
-                    trainStep(Batch.chunk(train, lanes.series, lanes.from, lanes.count, config.bpttChunk(), model.config, classes), total);
-                    if (afterStep(total)) return new Result(step, epoch, bestLoss, false);
-                }
-                carryH = carryC = null;
-            } else {
-                long batches = (train.size() + B - 1) / B;
-                for (long k = position; k < batches; k++) {
-                    int from = (int) (k * B), n = Math.min(B, train.size() - from);
-                    int[] idx = java.util.Arrays.copyOfRange(order, from, from + n);
-                    trainStep(Batch.of(train, idx, model.config, classes), total);
-                    if (afterStep(total)) return new Result(step, epoch, bestLoss, false);
-                }
+        while (untilEpoch == 0 || epoch < untilEpoch) {
+            if (position == 0) carryH = carryC = null;
+            for (long k = position, n = train.count(epoch); k < n; k++) {
+                trainStep(train.get(epoch, k), total);
+                if (afterStep(total)) return new Result(step, epoch, bestLoss, false);
             }
+            carryH = carryC = null;
             epoch++;
             position = 0;
-            early = endOfEpoch(val, total);
+            early = validation != null && endOfEpoch(validation, total);
             if (early) break;
         }
-        report(total, epoch, Double.NaN, early ? null : "done");
-        saveIfConfigured();
+        report(total, epoch, Double.NaN, null, true);
+        if (config.checkpoints() != null) save();
         return new Result(step, epoch, bestLoss, early);
     }
 
@@ -128,46 +140,103 @@ public final class Trainer {
             h0 = resetLanes(carryH, batch.reset());
             c0 = carryC == null ? null : resetLanes(carryC, batch.reset());
         }
-        model.zeroGrads();
-        SequenceModel.Output out = model.forward(batch.x(), batch.lengths(), h0, c0, model.config.dropout() > 0 ? dropout : null);
-        Loss.Value v = loss.compute(out.logits(), batch.target(), batch.mask());
-        model.backward(v.grad());
+        double L;
+        Tensor hn, cn;
+        final int B = batch.sequences(), R = Math.min(replicas.length, B);
+        if (R == 1) {
+            model.zeroGrads();
+            SequenceModel.Output out = model.forward(batch.x(), batch.lengths(), h0, c0, model.config.dropout() > 0 ? dropout : null);
+            Loss.Value v = loss.compute(out.logits(), batch.target(), batch.mask());
+            model.backward(v.grad());
+            L = v.loss();
+            hn = out.hn();
+            cn = out.cn();
+        } else {
+            // replica r runs sequences from[r] … from[r+1]−1
+            final int[] from = new int[R + 1];
+            for (int r = 0; r <= R; r++) from[r] = (int) ((long) B * r / R);
+            final double[] losses = new double[R];
+            final long[] rows = new long[R];
+            final SequenceModel.Output[] outs = new SequenceModel.Output[R];
+            final Tensor fh = h0, fc = c0;
+            final int ignore = loss instanceof CrossEntropy ce ? ce.ignoreIndex() : Integer.MIN_VALUE;
+            Parallel.run(R, r -> {
+                SequenceModel m = replicas[r];
+                Batch share = batch.lanes(from[r], from[r + 1], perStep);
+                m.zeroGrads();
+                Rng drop = model.config.dropout() > 0 ? new Rng(dropout.state ^ (0x9E3779B97F4A7C15L * (step + 1)) ^ (0xBF58476D1CE4E5B9L * (r + 1))) : null;
+                outs[r] = m.forward(share.x(), share.lengths(), fh == null ? null : Batch.slice(fh, 1, from[r], from[r + 1]),
+                        fc == null ? null : Batch.slice(fc, 1, from[r], from[r + 1]), drop);
+                Loss.Value v = loss.compute(outs[r].logits(), share.target(), share.mask());
+                m.backward(v.grad());
+                losses[r] = v.loss();
+                rows[r] = Evaluation.counted(share, perStep, ignore);
+            });
+            long all = 0;
+            for (long n : rows) all += n;
+            // L = Σ w_r·L_r and ∇ = Σ w_r·∇_r, into the model's (replica 0's) gradient
+            L = 0;
+            float[] g = model.grads;
+            for (int r = 0; r < R; r++) {
+                double w = all > 0 ? (double) rows[r] / all : (double) (from[r + 1] - from[r]) / B;
+                L += w * losses[r];
+                float wf = (float) w;
+                float[] gr = replicas[r].grads;
+                if (r == 0) for (int i = 0; i < g.length; i++) g[i] *= wf;
+                else for (int i = 0; i < g.length; i++) g[i] += wf * gr[i];
+            }
+            hn = concatLanes(outs, true);
+            cn = outs[0].cn() == null ? null : concatLanes(outs, false);
+        }
         double lr = config.schedule().lr(step);
-        Optimizer.StepReport r = optimizer.update(model.params, model.grads, v.loss(), lr, config.clipping());
+        Optimizer.StepReport r = optimizer.update(model.params, model.grads, L, lr, config.clipping());
         if (batch.reset() != null) {
-            carryH = out.hn();     // values only: the next chunk's backward stops here (truncation)
-            carryC = out.cn();
+            carryH = hn;     // values only: the next chunk's backward stops here (truncation)
+            carryC = cn;
         }
         step++;
         position++;
         lastNorm = r.gradNorm();
         lastLr = lr;
         if (r.applied()) {
-            lossSum += v.loss();
+            lossSum += L;
             lossCount++;
         } else {
-            report(total, epoch + 1, Double.NaN, r.message());
+            report(total, epoch + 1, Double.NaN, r.message(), false);
         }
     }
 
-    /** Reports and checkpoints as configured; true when the step limit is reached. */
+    /** The replicas' final states (L·D, B_r, H) side by side along B. */
+    private static Tensor concatLanes(SequenceModel.Output[] outs, boolean h) {
+        Tensor first = h ? outs[0].hn() : outs[0].cn();
+        int LD = first.dim(0), H = first.dim(2), B = 0;
+        for (SequenceModel.Output o : outs) B += o.hn().dim(1);
+        Tensor all = Tensor.zeros(LD, B, H);
+        int at = 0;
+        for (SequenceModel.Output o : outs) {
+            Tensor s = h ? o.hn() : o.cn();
+            int b = s.dim(1);
+            for (int k = 0; k < LD; k++) System.arraycopy(s.data, k * b * H, all.data, (k * B + at) * H, b * H);
+            at += b;
+        }
+        return all;
+    }
+
+    /** Reports and checkpoints as configured; true when the step or time limit is reached. */
     private boolean afterStep(long total) {
-        if (step % config.reportEvery() == 0) report(total, epoch + 1, Double.NaN, null);
-        boolean last = config.maxSteps() > 0 && step >= config.maxSteps();
+        boolean last = config.maxSteps() > 0 && step >= config.maxSteps()
+                || config.maxSeconds() > 0 && System.nanoTime() - startNanos >= config.maxSeconds() * 1e9;
+        if (last || step % config.reportEvery() == 0) report(total, epoch + 1, Double.NaN, null, last);
         boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
                 || config.checkpointSeconds() > 0 && System.nanoTime() - lastCheckpoint >= config.checkpointSeconds() * 1e9;
-        if (config.checkpoint() != null && due && !last) save(config.checkpoint());
-        if (last) {
-            if (step % config.reportEvery() != 0) report(total, epoch + 1, Double.NaN, null);
-            saveIfConfigured();
-        }
+        if (config.checkpoints() != null && due && !last) save();
+        if (last && config.checkpoints() != null) save();
         return last;
     }
 
     /** Validation loss and early stopping; true to stop. */
-    private boolean endOfEpoch(List<Example> val, long total) {
-        if (val.isEmpty()) return false;
-        double v = evaluate(val);
+    private boolean endOfEpoch(Batches val, long total) {
+        double v = Evaluation.of(model, loss, val).loss();
         String message = null;
         boolean stop = false;
         if (v < bestLoss) {
@@ -180,31 +249,21 @@ public final class Trainer {
                     + (bestParams != null ? "; restored the best (" + bestLoss + ")" : " (validation loss " + v + ")");
             stop = true;
         }
-        report(total, epoch, v, message);
+        report(total, epoch, v, message, false);
         return stop;
     }
 
     /** Mean loss over the examples, whole sequences, no dropout, weighted by sequences per batch. */
     public double evaluate(List<Example> examples) {
-        double sum = 0;
-        int B = config.batchSize();
-        for (int from = 0; from < examples.size(); from += B) {
-            int n = Math.min(B, examples.size() - from);
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) idx[i] = from + i;
-            Batch b = Batch.of(examples, idx, model.config, classes);
-            Tensor logits = model.forward(b.x(), b.lengths(), null, null, null).logits();
-            sum += loss.compute(logits, b.target(), b.mask()).loss() * n;
-        }
-        return sum / examples.size();
+        return Evaluation.of(model, loss, Batches.inOrder(examples, model.config, config.batchSize(), classes)).loss();
     }
 
-    private void report(long total, int shownEpoch, double validation, String message) {
+    private void report(long total, int shownEpoch, double validation, String message, boolean done) {
         long now = System.nanoTime();
         double secs = (now - lastReportNanos) / 1e9, rate = secs > 0 ? (step - lastReportStep) / secs : 0;
-        double eta = rate > 0 ? (total - step) / rate : Double.NaN;
+        double eta = rate > 0 && total > 0 ? (total - step) / rate : Double.NaN;
         progress.report(new Progress.Event(step, total, shownEpoch, lossCount > 0 ? lossSum / lossCount : Double.NaN,
-                lastNorm, lastLr, rate, eta, validation, message));
+                lastNorm, lastLr, rate, eta, validation, message, done));
         if (message == null) {          // a message (skipped step, early stop) does not end the reporting interval
             lossSum = 0;
             lossCount = 0;
@@ -221,26 +280,12 @@ public final class Trainer {
         for (int i = 0; i < n; i++) (i < nVal ? val : train).add(all.get(p != null ? p[i] : i));
     }
 
-    /** Epoch e's order: a permutation drawn from (seed, e) alone, so a resumed run draws the same. */
-    private int[] epochOrder(int e, int n) {
-        return new Rng(new Rng(config.seed() ^ (0x3C6EF372FE94F82BL * (e + 1))).nextLong()).permutation(n);
-    }
-
-    private long stepsPerEpoch(List<Example> train, int e) {
-        if (config.bpttChunk() > 0) return Lanes.chunks(train, epochOrder(e, train.size()), config.batchSize(), config.bpttChunk());
-        return (train.size() + config.batchSize() - 1) / config.batchSize();
-    }
-
-    private static Tensor resetLanes(Tensor state, boolean[] reset) {
-        // state is (L·D,B,H)
+    /** A copy of the state (L·D,B,H) with the lanes that start a new series set to zero. */
+    static Tensor resetLanes(Tensor state, boolean[] reset) {
         int LD = state.dim(0), B = state.dim(1), H = state.dim(2);
         Tensor s = new Tensor(state.shape, state.data.clone());
         for (int k = 0; k < LD; k++) for (int b = 0; b < B; b++) if (reset[b]) java.util.Arrays.fill(s.data, (k * B + b) * H, (k * B + b + 1) * H, 0f);
         return s;
-    }
-
-    private void saveIfConfigured() {
-        if (config.checkpoint() != null) save(config.checkpoint());
     }
 
     /** The whole training state, as a checkpoint would hold it. */
@@ -250,17 +295,17 @@ public final class Trainer {
                 examples);
     }
 
-    /** Writes {@link #checkpoint()} atomically (a crash leaves the previous checkpoint whole). */
-    public void save(Path file) {
+    /** Hands {@link #checkpoint()} to the configured {@link Checkpoints}. */
+    private void save() {
         try {
-            checkpoint().write(file);
+            config.checkpoints().write(checkpoint());
             lastCheckpoint = System.nanoTime();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
         }
     }
 
-    /** Continues from a checkpoint: the next {@link #fit} (on the same examples) picks up at its step. */
+    /** Continues from a checkpoint: the next {@link #fit} (on the same data) picks up at its step. */
     public void resume(Checkpoint c) {
         if (c.seed() != config.seed()) {
             throw new IllegalArgumentException("checkpoint was trained with seed " + c.seed() + ", this run has seed " + config.seed());

@@ -113,7 +113,7 @@ class ModelFileTest {
 
         Path f = tmp.resolve("m.gru4j");
         ModelFile.save(f, m);
-        ModelFile.Contents c = ModelFile.load(f);
+        ModelFiles.Contents c = ModelFile.load(f);
         assertNull(c.sequence());
         assertNull(c.training());
         assertEquals(cf, c.recurrent().config);
@@ -124,21 +124,21 @@ class ModelFileTest {
 
         Path s = tmp.resolve("m.safetensors");
         if (cf.cell() == CellKind.GRU && !cf.resetAfter()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchSafetensors.write(s, ModelFile.Contents.of(m)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TorchSafetensors().write(s, ModelFiles.Contents.of(m)));
             assertTrue(e.getMessage().contains("reset=before"), e.getMessage());
             return;
         }
-        TorchSafetensors.write(s, ModelFile.Contents.of(m));
+        new TorchSafetensors().write(s, ModelFiles.Contents.of(m));
         // PyTorch's names exactly, nothing else
         assertEquals(m.stateDict().keySet(), Safetensors.read(s).tensors().keySet());
-        ModelFile.Contents p = TorchSafetensors.read(s, null, false);
+        ModelFiles.Contents p = new TorchSafetensors().read(s, ModelFiles.Options.NONE);
         assertTrue(p.recurrent().config.zKeepsState());
         Recurrent.Output back = p.recurrent().forward(x);
         assertClose(want.y().data, back.y().data, 1e-6);
         assertClose(want.hn().data, back.hn().data, 1e-6);
         if (want.cn() != null) assertClose(want.cn().data, back.cn().data, 1e-6);
         // read as a plain state_dict (no metadata), as the run command does
-        ModelFile.Contents plain = ModelFile.Contents.of(org.gru4j.nn.StateDict.toRecurrent(Safetensors.read(s).tensors(), null,
+        ModelFiles.Contents plain = ModelFiles.Contents.of(org.gru4j.nn.StateDict.toRecurrent(Safetensors.read(s).tensors(), null,
                 cf.cell() == CellKind.RNN_RELU));
         assertClose(want.y().data, plain.recurrent().forward(x).y().data, 1e-6);
     }
@@ -153,7 +153,7 @@ class ModelFileTest {
 
         Path f = tmp.resolve("s.gru4j");
         ModelFile.save(f, m);
-        ModelFile.Contents c = ModelFile.load(f);
+        ModelFiles.Contents c = ModelFile.load(f);
         assertNull(c.recurrent());
         assertEquals(cf, c.sequence().config);
         assertSameBits(m.params, c.sequence().params);
@@ -162,12 +162,12 @@ class ModelFileTest {
         Path s = tmp.resolve("s.safetensors");
         RecurrentConfig r = cf.recurrent();
         if (r.cell() == CellKind.GRU && !r.resetAfter()) {
-            assertThrows(IllegalArgumentException.class, () -> TorchSafetensors.write(s, ModelFile.Contents.of(m)));
+            assertThrows(IllegalArgumentException.class, () -> new TorchSafetensors().write(s, ModelFiles.Contents.of(m)));
             return;
         }
-        TorchSafetensors.write(s, ModelFile.Contents.of(m));
+        new TorchSafetensors().write(s, ModelFiles.Contents.of(m));
         assertEquals(m.stateDict().keySet(), Safetensors.read(s).tensors().keySet());
-        ModelFile.Contents p = TorchSafetensors.read(s, null, false);
+        ModelFiles.Contents p = new TorchSafetensors().read(s, ModelFiles.Options.NONE);
         assertEquals(cf.head(), p.sequence().config.head());
         assertEquals(cf.dropout(), p.sequence().config.dropout());
         assertClose(want.logits().data, p.sequence().forward(x).logits().data, 1e-6);
@@ -187,7 +187,7 @@ class ModelFileTest {
                 0.123456789, 1, best, carry, null, m.config.describe(), "adam betas=(0.9, 0.999) eps=1.0E-8", 42, 100);
         Path f = tmp.resolve("t.gru4j");
         ModelFile.save(f, m, ck);
-        ModelFile.Contents c = ModelFile.load(f);
+        ModelFiles.Contents c = ModelFile.load(f);
         Checkpoint got = c.training();
         assertSameBits(m.params, c.sequence().params);
         assertSameBits(mom, got.optimizer().get("exp_avg"));
@@ -245,7 +245,7 @@ class ModelFileTest {
         Path f = tmp.resolve("run.gru4j");
         ModelFile.save(f, b, first.checkpoint());
 
-        ModelFile.Contents c = ModelFile.load(f);
+        ModelFiles.Contents c = ModelFile.load(f);
         org.gru4j.train.Trainer second = new org.gru4j.train.Trainer(c.sequence(), org.gru4j.train.Adam.adamW(c.sequence().parameterCount()),
                 new org.gru4j.train.MeanSquaredError(), tc.withMaxSteps(10), null);
         second.resume(c.training());

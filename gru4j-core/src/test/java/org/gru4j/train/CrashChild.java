@@ -22,11 +22,11 @@ final class CrashChild {
         SequenceModel m = TrainerTest.model(SequenceModelConfig.seqToSeq(CellKind.GRU, 2, 8, 1, 1), 1);
         List<Example> data = TrainerTest.runningSums(64, 1);
         TrainConfig tc = TrainConfig.defaults(0.01).withEpochs(1_000_000).withMaxSteps(maxSteps).withBatchSize(4)
-                .withCheckpoints(ck, 1);
+                .withCheckpoints(org.gru4j.io.CheckpointFile.to(ck), 1);
         Trainer tr = new Trainer(m, Adam.adamW(m.parameterCount()), new MeanSquaredError(), tc, null);
         long from = 0;
         if (Files.exists(ck)) {
-            Checkpoint c = Checkpoint.read(ck);
+            Checkpoint c = org.gru4j.io.CheckpointFile.read(ck);
             tr.resume(c);
             from = c.step();
         }

@@ -62,7 +62,7 @@ class CrashSafeCheckpointTest {
             assertTrue(left.size() <= 1, "kill " + k + ": temporary files pile up: " + left);
             leftoverTotal += left.size();
             if (!Files.exists(ck) && last == 0) continue;   // killed before its first checkpoint
-            Checkpoint c = Checkpoint.read(ck);   // whole: it parses, with all its metadata
+            Checkpoint c = org.gru4j.io.CheckpointFile.read(ck);   // whole: it parses, with all its metadata
             assertTrue(c.step() >= last, "kill " + k + ": step went back from " + last + " to " + c.step());
             assertEquals(TrainerTest.model(org.gru4j.model.SequenceModelConfig.seqToSeq(org.gru4j.nn.CellKind.GRU, 2, 8, 1, 1), 1)
                     .parameterCount(), c.params().values().stream().mapToInt(t -> t.data.length).sum());
@@ -75,7 +75,7 @@ class CrashSafeCheckpointTest {
         assertEquals("done " + (last + 10), out.readLine());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
-        assertEquals(last + 10, Checkpoint.read(ck).step());
+        assertEquals(last + 10, org.gru4j.io.CheckpointFile.read(ck).step());
         assertEquals(List.of(), leftovers(ck), "the last run cleaned up what the kills left");
         System.out.printf("crash test: %d kills, checkpoint reached step %d, %d interrupted writes left a temporary file%n",
                 kills, last, leftoverTotal);

@@ -7,7 +7,8 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.gru4j.nn.Stream;
+import org.gru4j.model.Stepper;
+import org.gru4j.nn.Recurrent;
 
 import java.io.Serializable;
 
@@ -19,7 +20,7 @@ import java.io.Serializable;
  *                           events = number of events this key has had
  * per event x:              h' = cell(x, h);  out = W h'_last + b  (or h'_last without a head);  see {@link ScoringModel}
  * </pre>
- * The model runs on a {@link Stream} per parallel instance; the state is read into it and written back per event.
+ * The model runs on a {@link Stepper} per parallel instance; the state is read into it and written back per event.
  *
  * @param <K>  the key type of the stream
  * @param <IN> the event type; {@link Features} turns it into the model's input vector
@@ -35,7 +36,7 @@ public class GruScorer<K, IN> extends KeyedProcessFunction<K, IN, Scored> {
 
     private final ScoringModel model;
     private final Features<IN> features;
-    private transient Stream stream;
+    private transient Stepper stepper;
     private transient ValueState<float[]> state;
     private transient ValueState<Long> events;
     private transient float[] out;
@@ -47,28 +48,30 @@ public class GruScorer<K, IN> extends KeyedProcessFunction<K, IN, Scored> {
 
     @Override
     public void open(OpenContext context) {
-        stream = new Stream(model.toRecurrent());
+        stepper = new Stepper(model.build());
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("gru4j-state", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
         events = getRuntimeContext().getState(new ValueStateDescriptor<>("gru4j-events", Types.LONG));
-        out = new float[model.outputs() > 0 ? model.outputs() : model.hidden()];
+        out = new float[stepper.outputs()];
     }
 
     @Override
     public void processElement(IN event, Context ctx, Collector<Scored> collector) throws Exception {
         float[] x = features.of(event);
-        if (x == null || x.length != model.input()) {
+        final int input = stepper.stream.model.config.input();
+        if (x == null || x.length != input) {
             throw new IllegalArgumentException("event of key " + ctx.getCurrentKey() + " has " + (x == null ? "no" : x.length)
-                    + " features, the model takes " + model.input());
+                    + " features, the model takes " + input);
         }
-        final int lh = model.layers() * model.hidden(), lstm = stream.c.length;
-        final boolean forecaster = model.forecaster();
+        final float[] h0 = stepper.stream.h, c0 = stepper.stream.c;
+        final int lh = h0.length, lstm = c0.length;
+        final boolean head = !(stepper.model instanceof Recurrent), forecaster = head && out.length == input;
         float[] s = state.value();
         Long n = events.value();
         long seq = n == null ? 0 : n;
         // a copy: the state backend may still be snapshotting the array it handed out
-        s = s == null ? new float[lh + lstm + (forecaster ? model.outputs() : 0)] : s.clone();
-        System.arraycopy(s, 0, stream.h, 0, lh);
-        if (lstm > 0) System.arraycopy(s, lh, stream.c, 0, lstm);
+        s = s == null ? new float[lh + lstm + (forecaster ? out.length : 0)] : s.clone();
+        System.arraycopy(s, 0, h0, 0, lh);
+        if (lstm > 0) System.arraycopy(s, lh, c0, 0, lstm);
 
         // score of a forecaster: mean squared error of the forecast made at the previous event
         double score = Double.NaN;
@@ -80,28 +83,18 @@ public class GruScorer<K, IN> extends KeyedProcessFunction<K, IN, Scored> {
             }
             score = seq == 0 ? 0 : se / x.length;
         }
-        float[] h = stream.step(x);
+        System.arraycopy(stepper.step(x), 0, out, 0, out.length);      // out = W h'_last + b, or h'_last
         int label = -1;
-        if (model.outputs() > 0) {
-            // out = W h + b
-            for (int o = 0; o < model.outputs(); o++) {
-                float acc = model.headBias()[o];
-                for (int j = 0; j < model.hidden(); j++) acc += model.headWeight()[o * model.hidden() + j] * h[j];
-                out[o] = acc;
-            }
-            if (!forecaster) {
-                label = 0;
-                for (int o = 1; o < out.length; o++) if (out[o] > out[label]) label = o;
-                double sum = 0;
-                for (float v : out) sum += Math.exp(v - out[label]);
-                score = 1 / sum;
-            }
-        } else {
-            System.arraycopy(h, 0, out, 0, h.length);
+        if (head && !forecaster) {
+            label = 0;
+            for (int o = 1; o < out.length; o++) if (out[o] > out[label]) label = o;
+            double sum = 0;
+            for (float v : out) sum += Math.exp(v - out[label]);
+            score = 1 / sum;
         }
-        System.arraycopy(stream.h, 0, s, 0, lh);
-        if (lstm > 0) System.arraycopy(stream.c, 0, s, lh, lstm);
-        if (forecaster) System.arraycopy(out, 0, s, lh + lstm, model.outputs());
+        System.arraycopy(h0, 0, s, 0, lh);
+        if (lstm > 0) System.arraycopy(c0, 0, s, lh, lstm);
+        if (forecaster) System.arraycopy(out, 0, s, lh + lstm, out.length);
         state.update(s);
         events.update(seq + 1);
         boolean anomaly = forecaster && seq > 0 && score > model.threshold();

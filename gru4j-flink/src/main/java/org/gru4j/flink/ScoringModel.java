@@ -1,88 +1,97 @@
 package org.gru4j.flink;
 
+import org.gru4j.io.ConfigCodec;
+import org.gru4j.io.ModelFormatException;
+import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
-import org.gru4j.nn.CellKind;
-import org.gru4j.nn.StateDict;
-import org.gru4j.tensor.Tensor;
+import org.gru4j.model.SequenceModelConfig;
+import org.gru4j.nn.Module;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
+import org.gru4j.tensor.Tensor;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a Flink job ships to its task managers: a unidirectional recurrent model's configuration and weights, an
- * optional linear head {@code out = W h + b} on the last layer's output (W is (outputs, H)), and the anomaly threshold.
- * Plain serializable data; the operator rebuilds the model from it when it opens.
+ * What a Flink job ships to its task managers: a unidirectional model's configuration (gru4j's {@link ConfigCodec}
+ * fields) and parameters, and the anomaly threshold. Plain serializable data; the operator rebuilds the model from it
+ * when it opens and steps it with a {@link org.gru4j.model.Stepper}.
  *
- * <p>A head with as many outputs as the model has inputs is a one-step forecaster: the score of an event is the mean
- * squared error between the forecast made at the key's previous event and this event's features, and the event is an
- * anomaly when that score exceeds the threshold. Any other head is a classifier: the label is the arg-max output and
- * the score its softmax probability. Without a head the output is h itself and the score is NaN.
+ * <p>The model is a {@link SequenceModel} on features with a per-step head, or a bare {@link Recurrent} (outputs are
+ * then the last layer's hidden state and the score is NaN). A head with as many outputs as the model has inputs is a
+ * one-step forecaster: the score of an event is the mean squared error between the forecast made at the key's previous
+ * event and this event's features, and the event is an anomaly when that score exceeds the threshold. Any other head
+ * is a classifier: the label is the arg-max output and the score its softmax probability.
  */
-public record ScoringModel(String cell, int input, int hidden, int layers, boolean bias, boolean resetAfter,
-                           boolean zKeepsState, float[] params, int outputs, float[] headWeight, float[] headBias,
-                           double threshold) implements Serializable {
+public record ScoringModel(Map<String, String> config, float[] params, double threshold) implements Serializable {
 
     public ScoringModel {
-        if (outputs > 0 && (headWeight == null || headWeight.length != outputs * hidden || headBias == null || headBias.length != outputs)) {
-            throw new IllegalArgumentException("head weight must be (" + outputs + ", " + hidden + ") and bias (" + outputs + ")");
+        config = new LinkedHashMap<>(config);
+        Module m = build(config, params);
+        if (m instanceof SequenceModel s && (s.config.tokens() || s.config.head() != Head.PER_STEP)) {
+            throw new IllegalArgumentException("a scorer steps a features model with a per-step head, not " + s.describe());
         }
+        RecurrentConfig rc = m instanceof SequenceModel s ? s.config.recurrent() : ((Recurrent) m).config;
+        if (rc.bidirectional()) throw new IllegalArgumentException("a bidirectional model cannot score events one at a time");
     }
 
     /** The model alone: outputs are the last layer's hidden state. */
     public static ScoringModel of(Recurrent model) {
-        return of(model, null, null, Double.POSITIVE_INFINITY);
+        return new ScoringModel(ConfigCodec.fields(model, "gru4j"), model.params.clone(), Double.POSITIVE_INFINITY);
     }
 
     /** The model with a linear head W (outputs, H) and bias (outputs); threshold for the forecaster's anomaly flag. */
     public static ScoringModel of(Recurrent model, float[] headWeight, float[] headBias, double threshold) {
         RecurrentConfig cf = model.config;
-        if (cf.bidirectional()) throw new IllegalArgumentException("a bidirectional model cannot score events one at a time");
-        int outputs = headBias == null ? 0 : headBias.length;
-        return new ScoringModel(cf.cell().id(), cf.input(), cf.hidden(), cf.layers(), cf.bias(), cf.resetAfter(),
-                cf.zKeepsState(), model.params.clone(), outputs, headWeight == null ? null : headWeight.clone(),
-                headBias == null ? null : headBias.clone(), threshold);
+        int outputs = headBias.length;
+        if (headWeight.length != outputs * cf.directions() * cf.hidden()) {
+            throw new IllegalArgumentException("head weight must be (" + outputs + ", " + cf.hidden() + ") and bias (" + outputs + ")");
+        }
+        SequenceModel m = new SequenceModel(new SequenceModelConfig(0, cf, 0, Head.PER_STEP, outputs));
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        model.stateDict().forEach((k, v) -> sd.put("rnn." + k, v));
+        sd.put("head.weight", new Tensor(new int[]{outputs, cf.hidden()}, headWeight.clone()));
+        sd.put("head.bias", new Tensor(new int[]{outputs}, headBias.clone()));
+        m.load(sd);
+        return of(m, threshold);
     }
 
-    /**
-     * A trained {@link SequenceModel} with a per-step head and raw-feature input (e.g. {@code seqToSeq}), whose
-     * recurrent stack is unidirectional.
-     */
+    /** A trained {@link SequenceModel} with a per-step head and raw-feature input (e.g. {@code seqToSeq}), unidirectional. */
     public static ScoringModel of(SequenceModel model, double threshold) {
-        if (model.config.tokens()) throw new IllegalArgumentException("a token model (embedding input) is not a feature scorer");
-        Map<String, Tensor> sd = model.stateDict();
-        Recurrent rnn = StateDict.toRecurrent(sd, "rnn.", model.config.recurrent().cell() == CellKind.RNN_RELU);
-        if (!model.config.recurrent().resetAfter() || !model.config.recurrent().zKeepsState()) {
-            throw new IllegalArgumentException("only PyTorch-form GRUs (reset after, z keeps the state) come from a state_dict");
-        }
-        return of(rnn, sd.get("head.weight").data, sd.get("head.bias").data, threshold);
+        return new ScoringModel(ConfigCodec.fields(model, "gru4j"), model.params.clone(), threshold);
     }
 
-    Recurrent toRecurrent() {
-        Recurrent r = new Recurrent(new RecurrentConfig(CellKind.parse(cell), input, hidden, layers, false, bias, resetAfter, zKeepsState));
-        if (r.params.length != params.length) {
-            throw new IllegalArgumentException(params.length + " parameters for a model that has " + r.params.length);
-        }
-        System.arraycopy(params, 0, r.params, 0, params.length);
-        return r;
+    /** A new model of this configuration and parameters. */
+    public Module build() {
+        return build(config, params);
     }
 
-    boolean forecaster() {
-        return outputs == input;
+    private static Module build(Map<String, String> config, float[] params) {
+        Module m;
+        try {
+            m = ConfigCodec.build(Path.of("scoring model"), config);
+        } catch (ModelFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (m.parameterCount() != params.length) {
+            throw new IllegalArgumentException(params.length + " parameters for a model that has " + m.parameterCount());
+        }
+        System.arraycopy(params, 0, m.params(), 0, params.length);
+        return m;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ScoringModel m && cell.equals(m.cell) && input == m.input && hidden == m.hidden && layers == m.layers
-                && bias == m.bias && resetAfter == m.resetAfter && zKeepsState == m.zKeepsState && outputs == m.outputs
-                && Double.compare(threshold, m.threshold) == 0 && Arrays.equals(params, m.params)
-                && Arrays.equals(headWeight, m.headWeight) && Arrays.equals(headBias, m.headBias);
+        return o instanceof ScoringModel m && config.equals(m.config) && Double.compare(threshold, m.threshold) == 0
+                && Arrays.equals(params, m.params);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(params) * 31 + cell.hashCode();
+        return Arrays.hashCode(params) * 31 + config.hashCode();
     }
 }

@@ -74,7 +74,9 @@ class GruScorerTest {
         Map<String, float[]> forecasts = new HashMap<>();
         Map<String, Long> seqs = new HashMap<>();
         Map<String, Scored> out = new HashMap<>();
-        Recurrent r = m.toRecurrent();
+        org.gru4j.model.SequenceModel built = (org.gru4j.model.SequenceModel) m.build();
+        Recurrent r = built.stack;
+        float[] headWeight = built.stateDict().get("head.weight").data, headBias = built.stateDict().get("head.bias").data;
         for (long n = 0; n < EVENTS; n++) {
             String k = key(n);
             float[] x = features(n);
@@ -86,8 +88,8 @@ class GruScorerTest {
             float[] h = streams.computeIfAbsent(k, key -> new Stream(r)).step(x);
             float[] y = new float[I];
             for (int o = 0; o < I; o++) {
-                float acc = m.headBias()[o];
-                for (int j = 0; j < H; j++) acc += m.headWeight()[o * H + j] * h[j];
+                float acc = headBias[o];
+                for (int j = 0; j < H; j++) acc += headWeight[o * H + j] * h[j];
                 y[o] = acc;
             }
             forecasts.put(k, y);

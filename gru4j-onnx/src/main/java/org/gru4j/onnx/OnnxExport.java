@@ -1,7 +1,7 @@
 package org.gru4j.onnx;
 
 import org.gru4j.io.AtomicFile;
-import org.gru4j.io.ModelFile;
+import org.gru4j.io.ConfigCodec;
 import org.gru4j.model.Head;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.model.SequenceModelConfig;
@@ -51,7 +51,7 @@ public final class OnnxExport {
      * last_step logits (batch,O) = Gemm(Reshape(Transpose(Slice(hn, (L−1)·D, L·D), 1,0,2), [0,−1]), head.weight, head.bias, transB)
      * outputs  logits, hn [, cn]
      * </pre>
-     * The configuration goes into the model's metadata_props (gru4j's ModelFile fields, with z_keeps_state=true as the
+     * The configuration goes into the model's metadata_props (gru4j's ConfigCodec fields, with z_keeps_state=true as the
      * graph's weights are), so that {@link OnnxImport#readModel} rebuilds the model.
      */
     public static void write(SequenceModel model, Path file) throws IOException {
@@ -113,7 +113,7 @@ public final class OnnxExport {
         }
         states(cf, in, true);
         states(cf, out, false);
-        Map<String, String> meta = ModelFile.metadata(ModelFile.Contents.of(m), "gru4j");
+        Map<String, String> meta = ConfigCodec.fields(m, "gru4j");
         meta.put("z_keeps_state", "true");
         meta.remove("describe");
         return modelProto("gru4j_sequence_" + cf.cell().id(), nodes, inits, in, out, meta);

@@ -2,7 +2,8 @@ package org.gru4j.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-import org.gru4j.io.ModelFile;
+import org.gru4j.io.ConfigCodec;
+import org.gru4j.io.ModelFiles;
 import org.gru4j.io.ModelFormatException;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
@@ -59,7 +60,7 @@ public final class OnnxImport {
      * Any model gru4j can rebuild from an ONNX file: a SequenceModel (or Recurrent) that gru4j exported with
      * its configuration in metadata_props, else the plain recurrent stack {@link #read} recognises.
      */
-    public static ModelFile.Contents readModel(Path file) throws IOException {
+    public static ModelFiles.Contents readModel(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         OnnxModel m = OnnxReader.read(file);
         Map<String, String> meta;
@@ -69,8 +70,8 @@ public final class OnnxImport {
             throw new ModelFormatException(file, "not a readable ONNX model (" + e.getMessage() + ")", e);
         }
         try {
-            if (!"gru4j".equals(meta.get("format"))) return ModelFile.Contents.of(recurrent(m));
-            ModelFile.Contents c = ModelFile.build(file, meta);
+            if (!"gru4j".equals(meta.get("format"))) return ModelFiles.Contents.of(recurrent(m));
+            ModelFiles.Contents c = ModelFiles.Contents.of(ConfigCodec.build(file, meta));
             RecurrentConfig cf = c.recurrentConfig();
             if (cf.cell() == CellKind.GRU && !cf.zKeepsState()) {
                 throw new IllegalArgumentException("metadata says z_keeps_state=false; gru4j writes ONNX weights with z keeping the state");
@@ -99,7 +100,7 @@ public final class OnnxImport {
                     }
                 }
             }
-            ModelFile.loadChecked(file, c, sd);
+            ConfigCodec.loadChecked(file, c.model(), sd);
             return c;
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, e.getMessage(), e);

@@ -131,7 +131,7 @@ class OnnxImportTest {
                 assertTrue(dr <= 1e-5, cf.describe() + ": ONNX Runtime differs by " + dr);
                 worstOrt = Math.max(worstOrt, dr);
                 // and reads back as the same model
-                ModelFile.Contents c = OnnxImport.readModel(f);
+                org.gru4j.io.ModelFiles.Contents c = OnnxImport.readModel(f);
                 RecurrentConfig r = cf.recurrent();
                 assertEquals(new SequenceModelConfig(cf.vocab(), new RecurrentConfig(r.cell(), r.input(), r.hidden(), r.layers(), r.bidirectional(),
                         r.bias(), r.resetAfter(), true), cf.dropout(), cf.head(), cf.outputs()), c.sequence().config);

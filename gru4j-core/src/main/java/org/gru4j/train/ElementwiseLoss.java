@@ -5,8 +5,8 @@ import org.gru4j.tensor.Tensor;
 import java.util.function.DoubleBinaryOperator;
 
 /** The mean over counted rows shared by the element-wise losses; sums in double, gradients rounded once to float. */
-final class Elementwise {
-    private Elementwise() {}
+final class ElementwiseLoss {
+    private ElementwiseLoss() {}
 
     /** Element loss and derivative as functions of d = p − t (the second argument is t, unused by most). */
     static Loss.Value mean(Tensor p, Tensor t, boolean[] mask, DoubleBinaryOperator loss, DoubleBinaryOperator dloss) {

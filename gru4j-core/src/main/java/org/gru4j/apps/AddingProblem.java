@@ -1,4 +1,4 @@
-package org.gru4j.cli;
+package org.gru4j.apps;
 
 import org.gru4j.tensor.Tensor;
 import org.gru4j.train.Example;
@@ -16,14 +16,14 @@ import java.util.List;
  * </pre>
  * Predicting the constant 1 (the mean of y) gives MSE = Var(u₁ + u₂) = 2/12 ≈ 0.167: the trivial baseline.
  */
-final class AddingProblem {
+public final class AddingProblem {
     /** MSE of always predicting 1.0: Var(u₁ + u₂) for u ~ U[0,1). */
-    static final double BASELINE_MSE = 1.0 / 6.0;
+    public static final double BASELINE_MSE = 1.0 / 6.0;
 
     private AddingProblem() {}
 
     /** n examples of T steps: input (T,2) = [u_t, m_t], target (1) = the sum of the marked u_t. T ≥ 2. */
-    static List<Example> examples(int n, int T, Rng rng) {
+    public static List<Example> examples(int n, int T, Rng rng) {
         if (T < 2) throw new IllegalArgumentException("adding problem needs T ≥ 2 steps, got " + T);
         List<Example> out = new ArrayList<>(n);
         int half = T / 2;

@@ -1,4 +1,4 @@
-package org.gru4j.cli;
+package org.gru4j.apps;
 
 import org.gru4j.tensor.Tensor;
 import org.gru4j.train.CrossEntropy;
@@ -20,16 +20,16 @@ import java.util.List;
  * </pre>
  * Only the S recall steps count (the others carry CrossEntropy's ignore index), so chance accuracy is 1/K.
  */
-final class CopyMemory {
+public final class CopyMemory {
     private CopyMemory() {}
 
     /** Input features: K symbols, blank, go. */
-    static int features(int K) {
+    public static int features(int K) {
         return K + 2;
     }
 
     /** n examples with S symbols of K categories and a delay of T ≥ 1 steps: input (T+2S, K+2), target (T+2S) classes. */
-    static List<Example> examples(int n, int T, int S, int K, Rng rng) {
+    public static List<Example> examples(int n, int T, int S, int K, Rng rng) {
         if (T < 1 || S < 1 || K < 2) throw new IllegalArgumentException("copy task needs delay ≥ 1, symbols ≥ 1, categories ≥ 2; got "
                 + T + ", " + S + ", " + K);
         final int steps = T + 2 * S, F = features(K), blank = K, go = K + 1;

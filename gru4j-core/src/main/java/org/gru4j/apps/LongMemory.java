@@ -1,54 +1,50 @@
-package org.gru4j.cli;
+package org.gru4j.apps;
 
-import org.gru4j.nn.Param;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.gru4j.model.SequenceModel;
 import org.gru4j.model.SequenceModelConfig;
 import org.gru4j.nn.CellKind;
-import org.gru4j.nn.Recurrent;
-import org.gru4j.tensor.Tensor;
+import org.gru4j.nn.Param;
 import org.gru4j.train.Adam;
 import org.gru4j.train.Batch;
+import org.gru4j.train.Batches;
 import org.gru4j.train.Clipping;
 import org.gru4j.train.CrossEntropy;
+import org.gru4j.train.Evaluation;
 import org.gru4j.train.Example;
 import org.gru4j.train.Init;
 import org.gru4j.train.Loss;
 import org.gru4j.train.MeanSquaredError;
+import org.gru4j.train.Progress;
 import org.gru4j.train.Rng;
 import org.gru4j.train.TrainConfig;
 import org.gru4j.train.Trainer;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The long-memory experiment: GRU vs LSTM vs plain tanh RNN, same hidden size, same optimizer (Adam, gradient
  * clipping by global norm) and the same budget (epochs × steps of fresh examples), on the adding problem
  * ({@link AddingProblem}, MSE, baseline 1/6) and the copy-memory task ({@link CopyMemory}, accuracy on the recalled
  * symbols, chance 1/K). Per run it records the parameters, the training seconds per epoch and the test metric after
- * every epoch; it writes one PNG of the curves per task and length, and the table as CSV and Markdown.
+ * every epoch; it writes the table as CSV and Markdown (the CLI adds one PNG of the curves per task and length).
  *
  * <p>Each epoch trains on freshly generated examples (the same ones for every cell: a function of seed, task, T and
- * epoch), through a {@link Trainer} over that epoch whose Adam state carries over; the test set is fixed per task and
- * length. The cells take turns epoch by epoch, so that a shared machine's changing load falls on all of them alike.
+ * epoch), each cell through its own {@link Trainer}; the test set is fixed per task and length. The cells take turns epoch by epoch, so that a shared machine's changing load falls on all of them alike.
  * The LSTM's forget-gate bias starts at 1 by default (Gers et al. 2000; Jozefowicz et al. 2015); everything else is
  * PyTorch's default initialisation.
  */
 public final class LongMemory {
     /** Adding problem MSE below this counts as solved (the literature's threshold, ~6% of the baseline). */
-    static final double ADDING_SOLVED = 0.01;
+    public static final double ADDING_SOLVED = 0.01;
     /** Copy accuracy at or above this counts as solved. */
-    static final double COPY_SOLVED = 0.95;
+    public static final double COPY_SOLVED = 0.95;
 
     /**
      * What to run.
@@ -126,85 +122,93 @@ public final class LongMemory {
         }
     }
 
-    /** What a run produced: the table, the plots, the table files and the parseable last line. */
-    public record Report(List<Row> rows, List<Path> plots, Path csv, Path markdown, String table, String lastLine) {}
+    /** What a run produced: the table, the table files and the parseable last line. */
+    public record Report(List<Row> rows, Path csv, Path markdown, String table, String lastLine) {}
 
     private LongMemory() {}
 
-    /** The quick comparison into {@code out} (seed 1), progress on stderr: for a demo. */
-    public static Report quick(Path out) throws IOException {
-        return run(Settings.quick(out, 1), System.err);
-    }
-
-    /** Runs every task × length × cell, writes the plots and tables under settings.out(); progress goes to {@code progress}. */
-    public static Report run(Settings s, PrintStream progress) throws IOException {
+    /**
+     * Runs every task × length × cell and writes the tables under settings.out(). Progress counts training steps over the
+     * whole run (its message names the cell, task, T and epoch); {@code jobDone} gets each task and length's rows as
+     * soon as they are complete.
+     */
+    public static Report run(Settings s, Progress progress, Consumer<List<Row>> jobDone) throws IOException {
         Files.createDirectories(s.out());
         record Job(String task, int T) {}
         List<Job> jobs = new ArrayList<>();
         for (String task : s.tasks()) for (int T : task.equals("adding") ? s.addingLengths() : s.copyLengths()) jobs.add(new Job(task, T));
         long total = (long) jobs.size() * s.cells().size() * s.epochs() * s.steps();
         List<Row> rows = new ArrayList<>();
-        List<Path> plots = new ArrayList<>();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("long-memory").setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(progress, barWidth()) {
-                    @Override
-                    public void accept(String line) {       // the library prints "\r" + line without flushing
-                        super.accept(line);
-                        progress.flush();
-                    }
-                }).setUpdateIntervalMillis(500)
-                .build()) {
-            long done = 0;
-            for (Job job : jobs) {
-                List<Row> jobRows = train(s, job.task(), job.T(), bar, done);
-                done += (long) s.epochs() * s.steps() * s.cells().size();
-                for (Row r : jobRows) {
-                    System.out.printf(Locale.ROOT, "%s %s T=%d: %s %.4g (baseline %.4g) %.2f s/epoch%n", r.cell(), r.task(), r.length(),
-                            r.metricName(), r.metric(), r.baseline(), r.secondsPerEpoch());
-                }
-                rows.addAll(jobRows);
-                plots.add(CurvePlot.write(s.out().resolve(job.task() + "-T" + job.T() + ".png"), job.task(), job.T(), jobRows));
-            }
+        long done = 0;
+        for (Job job : jobs) {
+            List<Row> jobRows = train(s, job.task(), job.T(), progress, done, total);
+            done += (long) s.epochs() * s.steps() * s.cells().size();
+            rows.addAll(jobRows);
+            jobDone.accept(jobRows);
         }
         String table = markdown(rows, s);
         Path csv = s.out().resolve("long-memory.csv"), md = s.out().resolve("long-memory.md");
         Files.writeString(csv, csv(rows), StandardCharsets.UTF_8);
         Files.writeString(md, table, StandardCharsets.UTF_8);
-        return new Report(rows, plots, csv, md, table, lastLine(rows));
+        return new Report(rows, csv, md, table, lastLine(rows));
     }
 
-    /**
-     * The bar's width: $COLUMNS when the shell exports it, else 100. Given explicitly so that the progress bar library
-     * does not probe the terminal through JLine's native code (which JDK 22+ warns about on stderr).
-     */
-    private static int barWidth() {
-        try {
-            String c = System.getenv("COLUMNS");
-            return c != null ? Math.max(40, Integer.parseInt(c.trim())) : 100;
-        } catch (NumberFormatException e) {
-            return 100;
-        }
-    }
-
-    /** One cell being trained on one task and length: its model, optimizer, test curve and training time so far. */
+    /** One cell being trained on one task and length: its model, trainer, test curve and training time so far. */
     private static final class Run {
         final CellKind cell;
-        final SequenceModelConfig config;
         final SequenceModel model;
-        final Adam adam;
+        final Trainer trainer;
         final double[] curve;
         long nanos;
 
-        Run(Settings s, boolean adding, CellKind cell) {
+        Run(Settings s, boolean adding, CellKind cell, Loss loss, long seed, Progress progress) {
             this.cell = cell;
             int K = s.copyCategories();
-            config = adding ? SequenceModelConfig.seqToOne(cell, 2, s.hidden(), 1, 1)
+            SequenceModelConfig config = adding ? SequenceModelConfig.seqToOne(cell, 2, s.hidden(), 1, 1)
                     : SequenceModelConfig.seqToSeq(cell, CopyMemory.features(K), s.hidden(), 1, K);
             model = new SequenceModel(config);
             Init.PYTORCH.apply(model, new Rng(s.seed()));
             if (cell == CellKind.LSTM && s.forgetBias() != 0) forgetBias(model, (float) s.forgetBias());
-            adam = Adam.adam(model.parameterCount());
+            TrainConfig tc = TrainConfig.defaults(s.lr()).withEpochs(s.epochs()).withBatchSize(s.batch())
+                    .withClipping(Clipping.byNorm(s.clip())).withSeed(seed).withReportEvery(10);
+            trainer = new Trainer(model, Adam.adam(model.parameterCount()), loss, tc, progress);
             curve = new double[s.epochs()];
+        }
+    }
+
+    /**
+     * Batches of fresh examples: epoch e's steps·batch examples are drawn from (seed, task, T, e) when the epoch is first
+     * asked for, and every cell reads the same ones, in order (they are independent draws: no shuffling needed).
+     */
+    private static final class Fresh implements Batches {
+        private final Settings s;
+        private final String task;
+        private final int T;
+        private final SequenceModelConfig model;
+        private int epoch = -1;
+        private List<Example> examples;
+
+        Fresh(Settings s, String task, int T, SequenceModelConfig model) {
+            this.s = s;
+            this.task = task;
+            this.T = T;
+            this.model = model;
+        }
+
+        @Override
+        public long count(int e) {
+            return s.steps();
+        }
+
+        @Override
+        public Batch get(int e, long k) {
+            if (e != epoch) {
+                examples = data(s, task, T, new Rng(mix(s.seed(), task, T, e)), s.steps() * s.batch());
+                epoch = e;
+            }
+            int[] idx = new int[s.batch()];
+            for (int i = 0; i < idx.length; i++) idx[i] = (int) (k * s.batch() + i);
+            return Batch.of(examples, idx, model, !task.equals("adding"));
         }
     }
 
@@ -213,28 +217,31 @@ public final class LongMemory {
      * epoch 1, GRU epoch 2, …) so that a machine whose load drifts slows them alike and the seconds per epoch compare.
      * Each epoch's examples are drawn once and given to every cell; the test metric after each epoch is the curve.
      */
-    private static List<Row> train(Settings s, String task, int T, ProgressBar bar, long done) {
+    private static List<Row> train(Settings s, String task, int T, Progress progress, long before, long total) {
         boolean adding = task.equals("adding");
         Loss loss = adding ? new MeanSquaredError() : new CrossEntropy(CrossEntropy.IGNORE_INDEX);
         List<Example> test = data(s, task, T, new Rng(mix(s.seed(), task, T, -1)), s.testExamples());
         List<Run> runs = new ArrayList<>();
-        for (CellKind cell : s.cells()) runs.add(new Run(s, adding, cell));
+        long[] done = {before};
+        for (CellKind cell : s.cells()) {
+            final String name = cellName(cell);
+            // the trainer's steps in the epoch it is running, as steps of the whole run
+            Progress p = ev -> progress.report(new Progress.Event(done[0] + ev.step() - (long) (ev.epoch() - 1) * s.steps(), total, ev.epoch(), ev.loss(), ev.gradNorm(),
+                    ev.lr(), ev.stepsPerSecond(), Double.NaN, ev.validationLoss(),
+                    String.format(Locale.ROOT, "%s %s T=%d", name, task, T), false));
+            Run run = new Run(s, adding, cell, loss, mix(s.seed(), task, T, 0) ^ 0x5DEECE66DL, p);
+            runs.add(run);
+        }
+        Fresh data = new Fresh(s, task, T, runs.get(0).model.config);   // every cell's model takes the same batches
         for (int e = 0; e < s.epochs(); e++) {
-            List<Example> train = data(s, task, T, new Rng(mix(s.seed(), task, T, e)), s.steps() * s.batch());
-            TrainConfig tc = TrainConfig.defaults(s.lr()).withEpochs(1).withBatchSize(s.batch()).withClipping(Clipping.byNorm(s.clip()))
-                    .withSeed(mix(s.seed(), task, T, e) ^ 0x5DEECE66DL).withReportEvery(1);
-            for (Run run : runs) {
-                final long base = done;
-                final String label = String.format(Locale.ROOT, " %s %s T=%d epoch %d", cellName(run.cell), task, T, e + 1);
-                Trainer trainer = new Trainer(run.model, run.adam, loss, tc, ev -> {
-                    bar.stepTo(base + Math.min(ev.step(), s.steps()));
-                    if (ev.step() % 10 == 0 && !Double.isNaN(ev.loss())) bar.setExtraMessage(label + String.format(Locale.ROOT, " loss %.4f", ev.loss()));
-                });
+            for (int i = 0; i < runs.size(); i++) {
+                Run run = runs.get(i);
                 long t0 = System.nanoTime();
-                trainer.fit(train);
+                run.trainer.fit(data, null, e + 1);
                 run.nanos += System.nanoTime() - t0;
-                run.curve[e] = adding ? trainer.evaluate(test) : accuracy(run.model, test, s.batch(), run.config);
-                done += s.steps();
+                Evaluation ev = Evaluation.of(run.model, run.trainer.loss, Batches.inOrder(test, run.model.config, s.batch(), !adding));
+                run.curve[e] = adding ? ev.loss() : ev.accuracy();
+                done[0] += s.steps();
             }
         }
         List<Row> rows = new ArrayList<>();
@@ -250,28 +257,6 @@ public final class LongMemory {
 
     private static List<Example> data(Settings s, String task, int T, Rng rng, int n) {
         return task.equals("adding") ? AddingProblem.examples(n, T, rng) : CopyMemory.examples(n, T, s.copySymbols(), s.copyCategories(), rng);
-    }
-
-    /** Fraction of counted steps (target ≠ ignore index) whose arg-max logit is the target. */
-    static double accuracy(SequenceModel model, List<Example> examples, int B, SequenceModelConfig mc) {
-        long right = 0, counted = 0;
-        for (int from = 0; from < examples.size(); from += B) {
-            int n = Math.min(B, examples.size() - from);
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) idx[i] = from + i;
-            Batch b = Batch.of(examples, idx, mc, true);
-            Tensor logits = model.forward(b.x(), b.lengths(), null, null, null).logits();   // (T,B,K)
-            int C = logits.dim(-1);
-            for (int r = 0; r < b.target().size(); r++) {
-                int y = (int) b.target().data[r];
-                if (y == CrossEntropy.IGNORE_INDEX) continue;
-                int best = 0;
-                for (int c = 1; c < C; c++) if (logits.data[r * C + c] > logits.data[r * C + best]) best = c;
-                if (best == y) right++;
-                counted++;
-            }
-        }
-        return counted == 0 ? 0 : (double) right / counted;
     }
 
     /** LSTM forget-gate bias b_if + b_hf = value (PyTorch gate order i, f, g, o: rows H..2H−1 of bias_ih; bias_hh's set to 0). */
@@ -290,7 +275,7 @@ public final class LongMemory {
         return h * 0x94D049BB133111EBL + epoch;
     }
 
-    static String cellName(CellKind cell) {
+    public static String cellName(CellKind cell) {
         return cell == CellKind.RNN_TANH ? "rnn" : cell.id();
     }
 

@@ -1,0 +1,139 @@
+package org.gru4j.io;
+
+import org.gru4j.model.SequenceModel;
+import org.gru4j.nn.Module;
+import org.gru4j.nn.Recurrent;
+import org.gru4j.nn.RecurrentConfig;
+import org.gru4j.train.Checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The one way in and out of model files: a file's extension picks its {@link ModelFormat}, which reads or writes the
+ * model, with its training state and metadata where the format keeps them.
+ * <pre>
+ * .pt .pth      a torch.save'd state_dict of nn.GRU/LSTM/RNN (or a model holding one: options.prefix)   read
+ * .safetensors  PyTorch's names (load_state_dict takes it), gru4j's config in __metadata__             read, write
+ * .gru4j        gru4j's native file: safetensors + config (+ training state)                           read, write
+ * .onnx         gru4j-onnx, when on the class path: a recurrent stack or a gru4j sequence model       read, write
+ * </pre>
+ * <pre>
+ * ModelFiles.Contents c = ModelFiles.read(Path.of("gru.pt"));     // c.model() is a Recurrent or a SequenceModel
+ * ModelFiles.write(Path.of("gru.gru4j"), c);                      // atomic: a failure leaves no file
+ * </pre>
+ */
+public final class ModelFiles {
+    private ModelFiles() {}
+
+    /**
+     * A model and what its file carried with it.
+     *
+     * @param model    a {@link Recurrent} or a {@link SequenceModel}
+     * @param training the training state (a .gru4j saved with one), or null
+     * @param metadata the file's own fields beyond the configuration (a language model's vocab, seq_len, val_bpc);
+     *                 empty when there are none. Written back by the formats that keep metadata; a 'format' here
+     *                 chooses the layout of the configuration fields ({@link ConfigCodec#CHAR_LM}).
+     */
+    public record Contents(Module model, Checkpoint training, Map<String, String> metadata) {
+        public Contents {
+            if (!(model instanceof Recurrent) && !(model instanceof SequenceModel)) {
+                throw new IllegalArgumentException("a model file holds a Recurrent or a SequenceModel, not " + model);
+            }
+            metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        }
+
+        public static Contents of(Module model) {
+            return new Contents(model, null, Map.of());
+        }
+
+        /** The model when it is a bare recurrent module, else null. */
+        public Recurrent recurrent() {
+            return model instanceof Recurrent r ? r : null;
+        }
+
+        /** The model when it is a sequence model, else null. */
+        public SequenceModel sequence() {
+            return model instanceof SequenceModel s ? s : null;
+        }
+
+        /** The recurrent stack's configuration (the whole model's for a Recurrent). */
+        public RecurrentConfig recurrentConfig() {
+            return model instanceof SequenceModel s ? s.config.recurrent() : ((Recurrent) model).config;
+        }
+
+        public Contents withoutTraining() {
+            return new Contents(model, null, metadata);
+        }
+    }
+
+    /**
+     * What a state_dict cannot tell: the key prefix of the recurrent module among several ({@code rnn.}), and whether a
+     * plain RNN uses relu.
+     */
+    public record Options(String prefix, boolean relu) {
+        public static final Options NONE = new Options(null, false);
+    }
+
+    private static final List<ModelFormat> FORMATS = formats();
+
+    private static List<ModelFormat> formats() {
+        List<ModelFormat> all = new ArrayList<>(List.of(new TorchPt(), new TorchSafetensors(), new ModelFile()));
+        for (ModelFormat f : ServiceLoader.load(ModelFormat.class, ModelFiles.class.getClassLoader())) all.add(f);
+        return List.copyOf(all);
+    }
+
+    /** The formats known here, in the order above. */
+    public static List<ModelFormat> all() {
+        return FORMATS;
+    }
+
+    /** The format of a file, by its extension; an unknown one is refused, naming the known extensions. */
+    public static ModelFormat format(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        List<String> known = new ArrayList<>();
+        for (ModelFormat f : FORMATS) {
+            for (String ext : f.extensions()) {
+                if (name.endsWith(ext)) return f;
+                known.add(ext);
+            }
+        }
+        int dot = name.lastIndexOf('.');
+        throw new IllegalArgumentException(file + ": unknown model format " + (dot < 0 ? "(no extension)" : "'" + name.substring(dot) + "'")
+                + " (expected " + String.join(", ", known) + ")");
+    }
+
+    public static Contents read(Path file) throws IOException {
+        return read(file, Options.NONE);
+    }
+
+    /** The model in a file, by the file's extension. */
+    public static Contents read(Path file, Options options) throws IOException {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a model file");
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString());
+        return format(file).read(file, options);
+    }
+
+    /** Writes the model in the format of the file's extension, atomically. */
+    public static void write(Path file, Contents contents) throws IOException {
+        format(file).write(file, contents);
+    }
+
+    /** The format of a file by its extension, or {@code fallback} when the extension is none of the known ones. */
+    public static ModelFormat formatOr(Path file, ModelFormat fallback) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        for (ModelFormat f : FORMATS) for (String ext : f.extensions()) if (name.endsWith(ext)) return f;
+        return fallback;
+    }
+
+    public static void write(Path file, Module model) throws IOException {
+        write(file, Contents.of(model));
+    }
+}
