@@ -175,10 +175,17 @@ public final class OrtCompare {
 
         void before() {}
 
-        /** Warms up (at least 1 s and 10 calls), then the median ms per step (stream) or per forward. */
+        private boolean warm;
+
+        /**
+         * Warms up (the first time at least 3 s — the Vector API code runs its slow Java fallback until C2 has compiled
+         * it, ~4 s into a JVM's life here — later 1 s; at least 10 calls), then the median ms per step (stream) or per
+         * forward.
+         */
         double time(double seconds) throws Exception {
             before();
-            long warmEnd = System.nanoTime() + 1_000_000_000L;
+            long warmEnd = System.nanoTime() + (warm ? 1_000_000_000L : 3_000_000_000L);
+            warm = true;
             for (int n = 0; n < 10 || System.nanoTime() < warmEnd; n++) once();
             double[] t = new double[16];
             int n = 0;
