@@ -20,14 +20,19 @@ cases=$(cat <<'CASES'
 gru   stream 1  1   32  128 1 0 1
 gru   stream 1  1   32  512 1 0 1
 gru   infer  32 100 64  256 1 0 1
+gru   infer  32 100 64  256 1 0 2
 gru   train  32 100 64  256 1 0 1
+gru   train  32 100 64  256 1 0 2
 gru   train  64 200 128 512 1 0 1
 gru   train  64 200 128 512 1 0 2
 gru   train  32 100 64  256 2 1 1
+gru   train  32 100 64  256 2 1 2
 lstm  infer  32 100 64  256 1 0 1
 lstm  train  32 100 64  256 1 0 1
+lstm  train  32 100 64  256 1 0 2
 rnn   infer  32 100 64  256 1 0 1
 rnn   train  32 100 64  256 1 0 1
+rnn   train  32 100 64  256 1 0 2
 CASES
 )
 

@@ -3,6 +3,7 @@ package org.gru4j.bench;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
 import org.gru4j.kernel.Parallel;
+import org.gru4j.kernel.StepGemm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * step      gh (B,3H) += h (B,H) · W_hhᵀ (H,3H)          the per-step product of forward
  * stepBack  dh (B,H)  += dG (B,3H) · W_hh (3H,H)          the per-step product of backward
  * weights   dW (3H,H) += dGᵀ (3H,T·B) · Hprev (T·B,H)     the weight gradient after the loop (A transposed)
- * streamMv  gh (3H)   += h (H) · W_hhᵀ on packed panels   one step of a batch-1 stream
+ * streamMv  gh (3H)   += h (H) · W_hhᵀ on packed panels   one step of a batch-1 stream (Gemm.mv, no longer used by forward)
+ * stepPacked   gh (B,3H) = b_hh + h · W_hhᵀ, StepGemm        forward's per-step product since issue 12 (4×4 tiles)
+ * streamPacked gh (3H)   = b_hh + h · W_hhᵀ, StepGemm        the same for a batch-1 stream (8-vector rows)
  * gates     σ over B·2H and tanh over B·H                 the fused gate pass's nonlinearities
  * </pre>
  * Run: {@code java --add-modules jdk.incubator.vector -jar gru4j-bench/target/benchmarks.jar} (the forks add the
@@ -45,7 +48,8 @@ public class KernelBench {
     @Param({"100"})
     int steps;
 
-    float[] h, whhT, whh, gh, dG, dh, hprev, dW, panels, gates;
+    float[] h, whhT, whh, gh, dG, dh, hprev, dW, panels, gates, ghPacked;
+    StepGemm packed;
 
     @Setup
     public void setup() {
@@ -63,6 +67,23 @@ public class KernelBench {
         panels = new float[H * G];
         Gemm.packPanels(H, G, whhT, 0, G, panels);
         gates = new float[batch * G];
+        packed = new StepGemm(3, H, H);
+        float[] params = new float[G * H + G];
+        System.arraycopy(whh, 0, params, 0, G * H);
+        packed.pack(params, 0, G * H);
+        ghPacked = new float[batch * packed.ldc];
+    }
+
+    @Benchmark
+    public float[] stepPacked() {
+        packed.times(0, batch, 0, packed.panels, h, 0, hidden, ghPacked, 0);
+        return ghPacked;
+    }
+
+    @Benchmark
+    public float[] streamPacked() {
+        packed.times(0, 1, 0, packed.panels, h, 0, hidden, ghPacked, 0);
+        return ghPacked;
     }
 
     @Benchmark

@@ -30,8 +30,9 @@ import java.util.Random;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp gru4j-bench/target/benchmarks.jar org.gru4j.bench.OrtCompare DIR \
- *      [--threads 1,2] [--rounds 2] [--seconds 2] [--only TEXT]
+ *      [--threads 1,2] [--rounds 2] [--seconds 2] [--only TEXT] [--bits true]
  * </pre>
+ * With {@code --bits true} it only checks whether each runtime gives the same bits at 1 and 2 threads.
  * Each side keeps the lowest of its per-round medians (interference on a shared machine only ever adds time).
  * Stream cases time one step of one stream (T = B = 1, the state carried from step to step); the others one forward.
  * ORT: intra-op threads as asked, inter-op 1, all graph optimisations; gru4j: {@link Parallel#setThreads}.
@@ -77,6 +78,7 @@ public final class OrtCompare {
         int rounds = 2;
         double seconds = 2;
         String only = null;
+        boolean bits = false;
         for (int i = 1; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             if (v == null) throw new IllegalArgumentException(args[i] + " needs a value");
@@ -85,6 +87,7 @@ public final class OrtCompare {
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--seconds" -> seconds = Double.parseDouble(v);
                 case "--only" -> only = v;
+                case "--bits" -> bits = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -98,6 +101,10 @@ public final class OrtCompare {
         }
         System.out.println("gru4j kernel: " + (Gemm.VECTOR ? "vector" : "scalar") + ", java " + Runtime.version()
                 + "; onnxruntime " + OrtEnvironment.getEnvironment().getVersion() + "; rounds " + rounds + ", " + seconds + " s per side and round");
+        if (bits) {
+            for (Case c : cases) if (!c.stream()) sameBits(dir.resolve(c.name() + ".onnx"), c);
+            return;
+        }
         StringBuilder head = new StringBuilder("| case (I, H, B, T) |");
         StringBuilder rule = new StringBuilder("|---|");
         for (int t : threads) {
@@ -127,6 +134,29 @@ public final class OrtCompare {
         for (String r : rows) System.out.println(r);
     }
 
+    /** Whether each runtime gives the same bits at 1 and 2 threads on one input (ORT: intra-op threads). */
+    static void sameBits(Path file, Case c) throws Exception {
+        float[][] ort = new float[2][], g = new float[2][];
+        for (int t = 1; t <= 2; t++) {
+            try (OrtSide o = new OrtSide(file, c, t); OrtSession.Result r = o.session.run(Map.of("x", o.xs[0]))) {
+                ort[t - 1] = ((OnnxTensor) r.get(0)).getFloatBuffer().array().clone();
+            }
+            try (Gru4jSide j = new Gru4jSide(file, c, t)) {
+                j.before();
+                g[t - 1] = j.model.forward(j.x).y().data;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: 1 vs 2 threads, ORT %s (max |Δ| %.2e), gru4j %s (max |Δ| %.2e)%n", c.label(),
+                Arrays.equals(ort[0], ort[1]) ? "same bits" : "differs", maxDiff(ort[0], ort[1]),
+                Arrays.equals(g[0], g[1]) ? "same bits" : "differs", maxDiff(g[0], g[1]));
+    }
+
+    static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
     static String ms(double v) {
         return v < 0.1 ? String.format(Locale.ROOT, "%.4f", v) : v < 10 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
@@ -145,10 +175,17 @@ public final class OrtCompare {
 
         void before() {}
 
-        /** Warms up (at least 1 s and 10 calls), then the median ms per step (stream) or per forward. */
+        private boolean warm;
+
+        /**
+         * Warms up (the first time at least 3 s — the Vector API code runs its slow Java fallback until C2 has compiled
+         * it, ~4 s into a JVM's life here — later 1 s; at least 10 calls), then the median ms per step (stream) or per
+         * forward.
+         */
         double time(double seconds) throws Exception {
             before();
-            long warmEnd = System.nanoTime() + 1_000_000_000L;
+            long warmEnd = System.nanoTime() + (warm ? 1_000_000_000L : 3_000_000_000L);
+            warm = true;
             for (int n = 0; n < 10 || System.nanoTime() < warmEnd; n++) once();
             double[] t = new double[16];
             int n = 0;

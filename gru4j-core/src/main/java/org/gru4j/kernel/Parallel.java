@@ -9,8 +9,9 @@ import java.util.concurrent.Future;
  * property {@code gru4j.threads} at start-up (default: all cores), or {@link #setThreads} at any time. With one
  * thread nothing is handed to the pool: the caller runs every part itself.
  *
- * <p>Large products are split by output columns; the two directions of a bidirectional layer run side by side.
- * A batch-1 stream never uses the pool (a hand-off costs more than a step).
+ * <p>Large products are split by output columns; the two directions of a bidirectional layer run side by side; the
+ * steps of a recurrent layer are shared unit by unit by the persistent workers of {@link Crew} (one barrier per
+ * step), except a batch-1 stream's, which stay on the calling thread unless the step is large.
  */
 public final class Parallel {
     private Parallel() {}

@@ -1,6 +1,5 @@
 package org.gru4j.nn;
 
-import org.gru4j.kernel.Crew;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
 import org.gru4j.kernel.StepGemm;
@@ -26,33 +25,22 @@ final class Gru {
 
     /**
      * Forward through the steps. x is the layer's input (T,B,·) with leading dimension ldx; sc.h enters as h0 and
-     * leaves as h_n. Reset-after: each step is shared by {@link Packed#parts} threads, each owning all three gates of
-     * a range of units (one barrier per step); reset-before needs all of r ⊙ h before its second product and runs
-     * on one thread.
+     * leaves as h_n. Reset-after: each step is shared unit by unit ({@link StepLoop}); reset-before needs all of
+     * r ⊙ h before its second product and runs on one thread.
      */
     static void forward(Trace tr, Scratch sc, Packed pk, boolean resetAfter, boolean zKeepsState,
                         int[] lengths, boolean reverse, float[] x, int ldx, float[] y, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
         if (steps == 0) return;
-        // the running state lives in hprev: slot t holds the state step t starts from; the last step writes sc.h
-        System.arraycopy(sc.h, 0, tr.hprev, (reverse ? steps - 1 : 0) * batch * hid, batch * hid);
         if (!resetAfter) {
+            StepLoop.start(tr, sc, reverse);
             resetBefore(tr, sc, pk, zKeepsState, lengths, reverse, x, ldx, y, yOff, ldy);
             return;
         }
-        final StepGemm ih = pk.ih, hh = pk.hh;
-        final int panels = hh.panels, hp = hh.padded, ldc = hh.ldc, g3 = 3 * hid;
+        final int hp = pk.hh.padded, ldc = pk.hh.ldc, g3 = 3 * hid;
         final float[] hs = tr.hprev, gx = sc.gx, gh = sc.gh, gates = tr.gates, aux = tr.aux;
-        final int parts = pk.parts(batch);
-        Crew.run(parts, steps, (part, s) -> {
-            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
-            final int p0 = panels * part / parts, p1 = panels * (part + 1) / parts, j0 = hh.unit(p0), n = hh.unit(p1) - j0;
-            final boolean last = s == steps - 1;
-            final float[] hOut = last ? sc.h : hs;
-            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
-            // gx = x·W_ihᵀ + b_ih, gh = h·W_hhᵀ + b_hh for this thread's units, then the gates from L2
-            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
-            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
+        StepLoop.forward(tr, sc, pk, reverse, x, ldx, (t, j0, n, hOut, hIn, hNext) -> {
+            final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final int c = b * ldc + j0, go = (rowT + b) * g3 + j0, ao = (rowT + b) * hid + j0;
                 Elementwise.sigmoidOfSum(n, gx, c, gh, c, gates, go);                          // r
@@ -141,21 +129,12 @@ final class Gru {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g3 = 3 * hid;
         final float[] dh = sc.dh, carry = sc.tmp, drh = sc.tmp2, dgx = tr.dgx, dgh = tr.dgh, gates = tr.gates;
         if (resetAfter) {
-            // shared unit by unit: phase q finishes step q − 1 (dh of this thread's units = direct + dGh·U[:, units],
-            // which reads every unit's dGh: hence the barrier before it) and starts step q (this thread's units only)
-            final int parts = Packed.backwardParts(batch, g3, hid);
-            Crew.run(parts, steps + 1, (part, q) -> {
-                final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
-                if (q > 0) {
-                    final int s = steps - q, t = reverse ? steps - 1 - s : s;
-                    for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
-                    Gemm.mm(batch, j1 - j0, g3, dgh, t * batch * g3, g3, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
-                }
-                if (q < steps) {
-                    final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
-                    stepGrads(tr, sc, true, zKeepsState, lengths, t, j0, j1, dy, yOff, ldy);
-                }
-            });
+            StepLoop.backward(tr, g3, reverse, (t, j0, j1) -> stepGrads(tr, sc, true, zKeepsState, lengths, t, j0, j1, dy, yOff, ldy),
+                    (t, j0, j1) -> {
+                        // dh = direct + dGh·U[:, units]   (all three gate blocks)
+                        for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+                        Gemm.mm(batch, j1 - j0, g3, dgh, t * batch * g3, g3, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
+                    });
         } else {
             for (int s = steps - 1; s >= 0; s--) {
                 final int t = reverse ? steps - 1 - s : s;

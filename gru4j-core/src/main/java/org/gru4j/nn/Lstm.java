@@ -1,9 +1,7 @@
 package org.gru4j.nn;
 
-import org.gru4j.kernel.Crew;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
-import org.gru4j.kernel.StepGemm;
 
 /**
  * The LSTM over one direction of one layer, forward and backward. Gate order is PyTorch's i, f, g, o.
@@ -20,26 +18,16 @@ final class Lstm {
     private Lstm() {}
 
     /**
-     * Forward through the steps; x (T,B,·) with leading dimension ldx. Each step is shared by {@link Packed#parts}
-     * threads, each owning all four gates (and the cell state) of a range of units, one barrier per step.
+     * Forward through the steps; x (T,B,·) with leading dimension ldx. Each step is shared unit by unit
+     * ({@link StepLoop}): a thread owns all four gates and the cell state of its units.
      */
     static void forward(Trace tr, Scratch sc, Packed pk, int[] lengths, boolean reverse, float[] x, int ldx,
                         float[] y, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g4 = 4 * hid;
-        if (steps == 0) return;
-        System.arraycopy(sc.h, 0, tr.hprev, (reverse ? steps - 1 : 0) * batch * hid, batch * hid);
-        final StepGemm ih = pk.ih, hh = pk.hh;
-        final int panels = hh.panels, hp = hh.padded, ldc = hh.ldc;
+        final int hp = pk.hh.padded, ldc = pk.hh.ldc;
         final float[] hs = tr.hprev, c = sc.c, gx = sc.gx, gh = sc.gh, gates = tr.gates, tc = tr.aux2;
-        final int parts = pk.parts(batch);
-        Crew.run(parts, steps, (part, s) -> {
-            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
-            final int p0 = panels * part / parts, p1 = panels * (part + 1) / parts, j0 = hh.unit(p0), n = hh.unit(p1) - j0;
-            final boolean last = s == steps - 1;
-            final float[] hOut = last ? sc.h : hs;
-            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
-            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
-            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
+        StepLoop.forward(tr, sc, pk, reverse, x, ldx, (t, j0, n, hOut, hIn, hNext) -> {
+            final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int q = b * ldc + j0, go = (rowT + b) * g4 + j0, ho = b * hid + j0, so = (rowT + b) * hid + j0;
@@ -73,19 +61,7 @@ final class Lstm {
                          float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden, g4 = 4 * hid;
         final float[] dh = sc.dh, dc = sc.dc, carry = sc.tmp, dG = tr.dgx, gates = tr.gates;
-        // shared unit by unit as in Gru.backward: phase q finishes step q − 1 (dh of this thread's units) after the
-        // barrier, then works through step q's gates for its own units (and their cell state)
-        final int parts = Packed.backwardParts(batch, g4, hid);
-        Crew.run(parts, steps + 1, (part, q) -> {
-            final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
-            if (q > 0) {
-                final int s = steps - q, t = reverse ? steps - 1 - s : s;
-                // dh = dG·U (+ the unchanged gradient of sequences already finished)
-                for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
-                Gemm.mm(batch, j1 - j0, g4, dG, t * batch * g4, g4, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
-            }
-            if (q == steps) return;
-            final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
+        StepLoop.backward(tr, g4, reverse, (t, j0, j1) -> {
             final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
@@ -108,6 +84,10 @@ final class Lstm {
                     carry[ho + j] = 0f;
                 }
             }
+        }, (t, j0, j1) -> {
+            // dh = dG·U[:, units] (+ the unchanged gradient of sequences already finished)
+            for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+            Gemm.mm(batch, j1 - j0, g4, dG, t * batch * g4, g4, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
         });
         final int rows = steps * batch;
         Gemm.mm(g4, hid, rows, dG, 0, 1, g4, tr.hprev, 0, hid, grad, w.whh(), hid, true);

@@ -1,9 +1,7 @@
 package org.gru4j.nn;
 
-import org.gru4j.kernel.Crew;
 import org.gru4j.kernel.Elementwise;
 import org.gru4j.kernel.Gemm;
-import org.gru4j.kernel.StepGemm;
 
 /**
  * The plain (Elman) RNN over one direction of one layer, forward and backward.
@@ -15,24 +13,14 @@ import org.gru4j.kernel.StepGemm;
 final class Rnn {
     private Rnn() {}
 
-    /** Forward through the steps; x (T,B,·) with leading dimension ldx; each step shared as in {@link Gru#forward}. */
+    /** Forward through the steps; x (T,B,·) with leading dimension ldx; each step shared unit by unit ({@link StepLoop}). */
     static void forward(Trace tr, Scratch sc, Packed pk, boolean relu, int[] lengths, boolean reverse, float[] x, int ldx,
                         float[] y, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
-        if (steps == 0) return;
-        System.arraycopy(sc.h, 0, tr.hprev, (reverse ? steps - 1 : 0) * batch * hid, batch * hid);
-        final StepGemm ih = pk.ih, hh = pk.hh;
-        final int panels = hh.panels, ldc = hh.ldc;
+        final int ldc = pk.hh.ldc;
         final float[] hs = tr.hprev, gx = sc.gx, gh = sc.gh, hn = tr.gates;
-        final int parts = pk.parts(batch);
-        Crew.run(parts, steps, (part, s) -> {
-            final int t = reverse ? steps - 1 - s : s, rowT = t * batch;
-            final int p0 = panels * part / parts, p1 = panels * (part + 1) / parts, j0 = hh.unit(p0), n = hh.unit(p1) - j0;
-            final boolean last = s == steps - 1;
-            final float[] hOut = last ? sc.h : hs;
-            final int hIn = rowT * hid, hNext = last ? 0 : (reverse ? t - 1 : t + 1) * batch * hid;
-            ih.times(0, batch, p0, p1, x, rowT * ldx, ldx, gx, 0);
-            hh.times(0, batch, p0, p1, hs, hIn, hid, gh, 0);
+        StepLoop.forward(tr, sc, pk, reverse, x, ldx, (t, j0, n, hOut, hIn, hNext) -> {
+            final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
                 final int q = b * ldc + j0, go = (rowT + b) * hid + j0, yo = (rowT + b) * ldy + yOff + j0;
@@ -59,17 +47,7 @@ final class Rnn {
                          float[] dy, int yOff, int ldy) {
         final int steps = tr.steps, batch = tr.batch, hid = tr.hidden;
         final float[] dh = sc.dh, carry = sc.tmp, dG = tr.dgx;
-        // shared unit by unit as in Gru.backward
-        final int parts = Packed.backwardParts(batch, hid, hid);
-        Crew.run(parts, steps + 1, (part, q) -> {
-            final int j0 = Packed.unitSplit(hid, parts, part), j1 = Packed.unitSplit(hid, parts, part + 1);
-            if (q > 0) {
-                final int s = steps - q, t = reverse ? steps - 1 - s : s;
-                for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
-                Gemm.mm(batch, j1 - j0, hid, dG, t * batch * hid, hid, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
-            }
-            if (q == steps) return;
-            final int s = steps - 1 - q, t = reverse ? steps - 1 - s : s;
+        StepLoop.backward(tr, hid, reverse, (t, j0, j1) -> {
             final int rowT = t * batch;
             for (int b = 0; b < batch; b++) {
                 final boolean active = lengths == null || t < lengths[b];
@@ -86,6 +64,9 @@ final class Rnn {
                     carry[ho + j] = 0f;
                 }
             }
+        }, (t, j0, j1) -> {
+            for (int b = 0; b < batch; b++) System.arraycopy(carry, b * hid + j0, dh, b * hid + j0, j1 - j0);
+            Gemm.mm(batch, j1 - j0, hid, dG, t * batch * hid, hid, 1, p, w.whh() + j0, hid, dh, j0, hid, true);
         });
         final int rows = steps * batch;
         Gemm.mm(hid, hid, rows, dG, 0, 1, hid, tr.hprev, 0, hid, grad, w.whh(), hid, true);

@@ -75,10 +75,9 @@ class StepGemmTest {
         }
     }
 
-    /** Same operands, same order of operations: the step product and Gemm.mm (bias, then A·Wᵀ) agree to the bit. */
+    /** Same operands, same order of operations: the step product and Gemm.mm (bias, then A·Wᵀ) agree to the bit (either kernel). */
     @Test
     void agreesWithGemmToTheBit() {
-        assertTrue(Gemm.VECTOR, "tests run with --add-modules jdk.incubator.vector");
         Random rnd = new Random(13);
         for (int[] shape : new int[][]{{3, 256, 64, 32}, {4, 33, 200, 9}, {1, 48, 17, 1}, {3, 512, 32, 1}}) {
             int G = shape[0], H = shape[1], K = shape[2], B = shape[3];
