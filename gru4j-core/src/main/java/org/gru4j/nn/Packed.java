@@ -50,9 +50,13 @@ final class Packed {
         return w.hasBias() ? w.bhh() + gh : w.whh() + gh * hh.hidden;
     }
 
-    /** Multiply-adds per step (all rows, both products) below which a step stays on one thread. */
-    static final long SPLIT_STEP_MACS = 1L << 17;
-    /** The same for a batch-1 stream, whose steps are short: measured, a split there costs more than it saves. */
+    /**
+     * Multiply-adds per step (all rows, both products) below which a step stays on one thread. Measured on the shared
+     * 2-core machine (load 10–14): GRU B=32 train at H=64 (0.8M per step) took 33 ms on one thread and 92 on two, at
+     * H=128 (2.4M) 50 and 70, while infer at H=256 (7.9M) took 121 and 59 — a barrier per step costs a wake-up when
+     * the cores are busy, so the split starts at 4M ({@code -Dgru4j.stepSplitMacs=N} to move it).
+     */
+    static final long SPLIT_STEP_MACS = Long.getLong("gru4j.stepSplitMacs", 1L << 22);
     static final long SPLIT_STREAM_MACS = Long.getLong("gru4j.streamSplitMacs", 1L << 22);
 
     /** How many threads share each step of a batch of B: all available ones for a large step, else one. */
