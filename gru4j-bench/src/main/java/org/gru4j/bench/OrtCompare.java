@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtSession;
 import org.gru4j.kernel.Gemm;
 import org.gru4j.kernel.Parallel;
 import org.gru4j.nn.Recurrent;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 import org.gru4j.onnx.OnnxImport;
 import org.gru4j.tensor.Tensor;
 
@@ -34,7 +34,7 @@ import java.util.Random;
  * </pre>
  * With {@code --bits true} it only checks whether each runtime gives the same bits at 1 and 2 threads.
  * Each side keeps the lowest of its per-round medians (interference on a shared machine only ever adds time).
- * Stream cases time one step of one stream (T = B = 1, the state carried from step to step); the others one forward.
+ * RecurrentStepper cases time one step of one stream (T = B = 1, the state carried from step to step); the others one forward.
  * ORT: intra-op threads as asked, inter-op 1, all graph optimisations; gru4j: {@link Parallel#setThreads}.
  */
 public final class OrtCompare {
@@ -280,7 +280,7 @@ public final class OrtCompare {
         final int threads;
         final Tensor x;
         final float[][] xs;
-        final Stream stream;
+        final RecurrentStepper stream;
 
         Gru4jSide(Path file, Case c, int threads) throws Exception {
             super(c);
@@ -291,7 +291,7 @@ public final class OrtCompare {
             for (int i = 0; i < x.data.length; i++) x.data[i] = rnd.nextFloat() * 2 - 1;
             xs = new float[64][c.input()];
             for (float[] v : xs) for (int i = 0; i < v.length; i++) v[i] = rnd.nextFloat() * 2 - 1;
-            stream = c.stream() ? new Stream(model) : null;
+            stream = c.stream() ? new RecurrentStepper(model) : null;
         }
 
         @Override

@@ -5,7 +5,7 @@ import org.gru4j.kernel.Parallel;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 import org.gru4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         Runnable once;
         int perRun;                         // steps per timed call (stream: many, to amortise the clock)
         if (stream) {
-            Stream s = new Stream(model);
+            RecurrentStepper s = new RecurrentStepper(model);
             float[][] xs = new float[64][input];
             for (float[] x : xs) for (int i = 0; i < input; i++) x[i] = rnd.nextFloat() * 2 - 1;
             perRun = 200;

@@ -2,11 +2,11 @@ package org.gru4j.model;
 
 import org.gru4j.nn.Module;
 import org.gru4j.nn.Recurrent;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 
 /**
  * Steps a model one event at a time, its state carried: for a {@link SequenceModel}, the embedding row (or the
- * features), one {@link Stream} step through the recurrent stack, and the head on the last layer's output; for a bare
+ * features), one {@link RecurrentStepper} step through the recurrent stack, and the head on the last layer's output; for a bare
  * {@link Recurrent}, the stack's output itself.
  * <pre>
  * x = E[id] (token models) or the features;   h' = stack(x, h);   out = W·h'_last + b   (O)   or h'_last (H)
@@ -18,7 +18,7 @@ import org.gru4j.nn.Stream;
 public final class Stepper {
     /** The model stepped, and its recurrent state. */
     public final Module model;
-    public final Stream stream;
+    public final RecurrentStepper stream;
     private final SequenceModel sequence;       // null for a bare Recurrent
     private final float[] x, out;
 
@@ -26,12 +26,12 @@ public final class Stepper {
         this.model = model;
         if (model instanceof SequenceModel s) {
             this.sequence = s;
-            this.stream = new Stream(s.stack);
+            this.stream = new RecurrentStepper(s.stack);
             this.x = new float[s.config.recurrent().input()];
             this.out = new float[s.config.outputs()];
         } else if (model instanceof Recurrent r) {
             this.sequence = null;
-            this.stream = new Stream(r);
+            this.stream = new RecurrentStepper(r);
             this.x = null;
             this.out = null;
         } else {

@@ -2,7 +2,7 @@ package org.gru4j.nn;
 
 /**
  * The check that what a forward pass is given holds no NaN and no infinity: one pass over the values, run by
- * {@link Recurrent#forward}, SequenceModel.forward, {@link Stream#step} and Sessions.step / stepBatch unless
+ * {@link Recurrent#forward}, SequenceModel.forward, {@link RecurrentStepper#step} and Sessions.step / stepBatch unless
  * {@link Recurrent#checkFinite} is false. Without it a NaN flows through every gate into every later output and state,
  * and nothing says where it came from; with it the error names the tensor and the position, e.g.
  * {@code input x holds NaN at (t,b,i) = (3,0,2)}.

@@ -25,13 +25,13 @@ import java.util.List;
  * {@link Packed}); each step computes x_t·W_ihᵀ and h·W_hhᵀ for its rows and the gates in one pass, shared by the
  * kernel threads unit by unit (see {@link Gru#forward}); the results do not depend on the thread count or on how a
  * batch is split. Backward's weight gradients are products over all steps after the loop. Not thread-safe: {@link #forward} keeps what
- * {@link #backward} needs. For one stream at a time use {@link Stream}.
+ * {@link #backward} needs. For one stream at a time use {@link RecurrentStepper}.
  */
 public final class Recurrent extends Module {
     /**
      * When true (the default) forward passes refuse NaN and infinite inputs, naming the tensor and position (see
      * {@link Finite}); set false to let such values through (they then spread through every later output and state).
-     * One global policy for Recurrent, SequenceModel, Stream and Sessions.
+     * One global policy for Recurrent, SequenceModel, RecurrentStepper and Sessions.
      */
     public static volatile boolean checkFinite = true;
 

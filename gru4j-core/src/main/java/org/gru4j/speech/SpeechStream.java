@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * Streaming recognition with a unidirectional model: audio arrives in chunks; each complete 25 ms window becomes a
  * feature frame (normalised causally, {@link SpeechModel#causal}), every k frames one stacked step goes through the
- * {@link Stepper} (state carried in its {@code Stream}), and greedy CTC emits a character when the best class is
+ * {@link Stepper} (state carried in its {@code RecurrentStepper}), and greedy CTC emits a character when the best class is
  * neither blank nor the previous step's class. Fed the same audio, {@link #accept} then {@link #finish} give the
  * offline greedy transcript.
  */

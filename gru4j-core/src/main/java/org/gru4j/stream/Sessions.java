@@ -4,7 +4,7 @@ import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Finite;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -32,7 +32,7 @@ import java.util.zip.CheckedOutputStream;
  *
  * <p>Thread-safe. Keys are spread over segments by a hash of the key; a segment is locked while one of its keys is
  * stepped, so the same key is never stepped concurrently and different keys mostly step in parallel. Each thread
- * steps through its own {@link Stream} (own workspaces and packed weights, made on first use).
+ * steps through its own {@link RecurrentStepper} (own workspaces and packed weights, made on first use).
  *
  * <p>The model's weights are copied when the sessions are made: later changes to the model do not reach them.
  * A key's state starts at zero on its first event; {@link #reset}, {@link #remove} and {@link #expireIdle} end it.
@@ -52,7 +52,7 @@ public final class Sessions {
     public final int stateSize;
     private final java.util.Map<String, org.gru4j.tensor.Tensor> weights;   // the model's state_dict (a copy)
     private final Segment[] segments;
-    private final ThreadLocal<Stream> streams;
+    private final ThreadLocal<RecurrentStepper> streams;
 
     public Sessions(Recurrent model) {
         this(model, 64);
@@ -80,7 +80,7 @@ public final class Sessions {
         this.streams = ThreadLocal.withInitial(() -> {
             Recurrent r = new Recurrent(config);
             r.load(weights);
-            return new Stream(r);
+            return new RecurrentStepper(r);
         });
     }
 
@@ -93,7 +93,7 @@ public final class Sessions {
         if (y.length < config.hidden()) throw new IllegalArgumentException("output array holds " + y.length + " values, needs " + config.hidden());
         int bad = Finite.firstNonFinite(x);
         if (bad >= 0) throw new IllegalArgumentException(Finite.message("event for key " + key, x[bad], bad, new int[]{x.length}, "i"));
-        Stream s = streams.get();
+        RecurrentStepper s = streams.get();
         Segment seg = segment(key);
         int lh = config.layers() * config.hidden();
         seg.lock.lock();
@@ -149,7 +149,7 @@ public final class Sessions {
         int[] byRound = new int[n], fill = Arrays.copyOf(start, rounds);
         for (int i = 0; i < n; i++) byRound[fill[round[i]]++] = i;
         boolean lstm = config.cell() == CellKind.LSTM;
-        Stream stream = streams.get();
+        RecurrentStepper stream = streams.get();
         for (int r = 0; r < rounds; r++) {
             int b = start[r + 1] - start[r];
             int[] rows = Arrays.copyOfRange(byRound, start[r], start[r + 1]);

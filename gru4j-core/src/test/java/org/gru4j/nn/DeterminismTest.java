@@ -113,7 +113,7 @@ class DeterminismTest {
         Recurrent m = model(cf, 3);
         Tensor x = random(rnd, 6, 1, 12);
         float[] y = m.forward(x).y().data;
-        Stream s = new Stream(m);
+        RecurrentStepper s = new RecurrentStepper(m);
         for (int t = 0; t < 6; t++) {
             float[] out = s.step(Arrays.copyOfRange(x.data, t * 12, t * 12 + 12));
             assertArrayEquals(Arrays.copyOfRange(y, t * 48, t * 48 + 48), out, "step " + t);

@@ -71,7 +71,7 @@ class FiniteTest {
     @Test
     void streamAndSessionsNameTheFeatureAndKey() {
         Recurrent r = model(CellKind.GRU, 3, 4, 1, false);
-        Stream s = new Stream(r);
+        RecurrentStepper s = new RecurrentStepper(r);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.step(new float[]{0, Float.NaN, 0}));
         contains(e.getMessage(), "input x", "NaN", "(i) = (1)");
         for (float v : s.h) assertEquals(0f, v, "a refused step leaves the state alone");

@@ -232,7 +232,7 @@ class RecurrentTest {
         int T = k.T(), B = k.B(), I = cf.input(), H = cf.hidden(), L = cf.layers();
         Recurrent.Output out = pb.model.forward(pb.x, null, pb.h0, pb.c0);
         for (int b = 0; b < B; b++) {
-            org.gru4j.nn.Stream s = new org.gru4j.nn.Stream(pb.model);
+            org.gru4j.nn.RecurrentStepper s = new org.gru4j.nn.RecurrentStepper(pb.model);
             for (int l = 0; l < L; l++) {
                 if (pb.h0 != null) System.arraycopy(pb.h0.data, (l * B + b) * H, s.h, l * H, H);
                 if (pb.c0 != null) System.arraycopy(pb.c0.data, (l * B + b) * H, s.c, l * H, H);

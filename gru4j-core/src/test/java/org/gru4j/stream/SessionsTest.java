@@ -3,7 +3,7 @@ package org.gru4j.stream;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,22 +40,22 @@ class SessionsTest {
         return x;
     }
 
-    /** Interleaved events for many keys give each key exactly what its own Stream gives. */
+    /** Interleaved events for many keys give each key exactly what its own RecurrentStepper gives. */
     @ParameterizedTest
     @EnumSource(value = CellKind.class)
     void eachKeyFollowsItsOwnStream(CellKind cell) {
         Recurrent m = model(cell, 3, 5, 2, 7);
         Sessions s = new Sessions(m, 4);
-        Map<Long, Stream> own = new HashMap<>();
+        Map<Long, RecurrentStepper> own = new HashMap<>();
         SplittableRandom rnd = new SplittableRandom(1);
         for (int e = 0; e < 2000; e++) {
             long key = rnd.nextInt(50) * 7919L - 100;
             float[] x = event(rnd, 3);
-            float[] want = own.computeIfAbsent(key, k -> new Stream(m)).step(x).clone();
+            float[] want = own.computeIfAbsent(key, k -> new RecurrentStepper(m)).step(x).clone();
             assertArrayEquals(want, s.step(key, x), 0f, "key " + key + " event " + e);
         }
         assertEquals(own.size(), s.size());
-        for (Map.Entry<Long, Stream> e : own.entrySet()) {
+        for (Map.Entry<Long, RecurrentStepper> e : own.entrySet()) {
             float[] st = s.state(e.getKey());
             float[] h = e.getValue().h, c = e.getValue().c;
             for (int i = 0; i < h.length; i++) assertEquals(h[i], st[i], 0f);

@@ -17,7 +17,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +70,7 @@ class GruScorerTest {
 
     /** The same events through plain per-key Streams and the head, in order: (key#seq) → expected. */
     static Map<String, Scored> reference(ScoringModel m) {
-        Map<String, Stream> streams = new HashMap<>();
+        Map<String, RecurrentStepper> streams = new HashMap<>();
         Map<String, float[]> forecasts = new HashMap<>();
         Map<String, Long> seqs = new HashMap<>();
         Map<String, Scored> out = new HashMap<>();
@@ -85,7 +85,7 @@ class GruScorerTest {
             double se = 0;
             for (int i = 0; i < I && prev != null; i++) se += (x[i] - prev[i]) * (double) (x[i] - prev[i]);
             double score = prev == null ? 0 : se / I;
-            float[] h = streams.computeIfAbsent(k, key -> new Stream(r)).step(x);
+            float[] h = streams.computeIfAbsent(k, key -> new RecurrentStepper(r)).step(x);
             float[] y = new float[I];
             for (int o = 0; o < I; o++) {
                 float acc = headBias[o];

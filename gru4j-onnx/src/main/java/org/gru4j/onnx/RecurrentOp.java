@@ -2,7 +2,7 @@ package org.gru4j.onnx;
 
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.Recurrent;
-import org.gru4j.nn.Stream;
+import org.gru4j.nn.RecurrentStepper;
 import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.onnx.OnnxModel.Node;
 import org.gru4j.onnx.ReferenceRecurrent.Activation;
@@ -198,16 +198,16 @@ final class RecurrentOp {
         return gates == 4 ? new Value[]{yOut, yhOut, ycOut} : new Value[]{yOut, yhOut};
     }
 
-    /** Sequences this short (a streaming model run per chunk) are stepped on a {@link Stream}, which packs the weights once. */
+    /** Sequences this short (a streaming model run per chunk) are stepped on a {@link RecurrentStepper}, which packs the weights once. */
     static final int STEPPED = 4;
-    private Stream stream;
+    private RecurrentStepper stream;
 
     /**
-     * y, hn, cn of a one-directional, one-layer module over T ≤ {@link #STEPPED} steps by {@link Stream#stepBatch}
+     * y, hn, cn of a one-directional, one-layer module over T ≤ {@link #STEPPED} steps by {@link RecurrentStepper#stepBatch}
      * (the forward kernels, with the weights packed once per set of weights rather than once per call).
      */
     private Recurrent.Output stepped(Recurrent rec, float[] x, int T, int B, int I, int H, float[] h0, float[] c0) {
-        if (stream == null || stream.model != rec) stream = new Stream(rec);
+        if (stream == null || stream.model != rec) stream = new RecurrentStepper(rec);
         boolean lstm = rec.config.cell() == org.gru4j.nn.CellKind.LSTM;
         float[] hs = h0 == null ? new float[B * H] : h0.clone(), cs = lstm ? (c0 == null ? new float[B * H] : c0.clone()) : new float[0];
         float[] y = new float[T * B * H], yt = new float[B * H], xt = new float[B * I];

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * The weights are packed when the stream is made; call {@link #refresh} after changing the module's parameters.
  * A stream is used by one thread at a time; make one per stream.
  */
-public final class Stream {
+public final class RecurrentStepper {
     public final Recurrent model;
     /** Hidden state per layer, (L,H). */
     public final float[] h;
@@ -22,7 +22,7 @@ public final class Stream {
     private final float[] out;
     private float[] batchOuts = new float[0], batchIn = new float[0];
 
-    public Stream(Recurrent model) {
+    public RecurrentStepper(Recurrent model) {
         RecurrentConfig cf = model.config;
         if (cf.bidirectional()) throw new IllegalArgumentException("a bidirectional module cannot be stepped one event at a time");
         this.model = model;
