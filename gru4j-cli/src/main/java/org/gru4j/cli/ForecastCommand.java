@@ -106,7 +106,7 @@ final class ForecastCommand implements Callable<Integer> {
 
         Forecaster full;
         try (ProgressView bar = new ProgressView("forecast")) {
-            full = Forecaster.fit(y, config, bar);
+            full = b.model().refit(y, bar);      // the log as decided for the backtest
         }
         double[] future = full.forecast(y);
         System.out.println("forecast of the next " + horizon + " points (" + full.decision + "):");
