@@ -69,6 +69,7 @@ final class AnomalyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AnomalyDetector.Config config = new AnomalyDetector.Config(hidden, epochs, 64, 5e-3, seed, k, window, warmup);
+        Outputs.check(new Object[]{"--out", out, "--plot", plot}, csv);
         Csv table = Csv.read(csv);
         int N = table.rows(), C = columns.size();
         for (String c : columns) table.column(c, "--columns");              // every name checked before any cell is read

@@ -68,6 +68,7 @@ final class ForecastCommand implements Callable<Integer> {
         if (season < 1) throw new IllegalArgumentException("--season must be ≥ 1, got " + season);
         Forecaster.Config config = new Forecaster.Config(horizon, season, window, hidden, epochs, seeds, seed, 5e-3, logChoice);
 
+        Outputs.check("--plot", plot, csv);
         Csv table = Csv.read(csv);
         double[] y = table.numbers(column, "--column");
         TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column");

@@ -53,15 +53,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Outputs.check(new Object[]{"--output", output, "--hn", hn, "--cn", cn}, model, input, h0, c0);
         if (ModelFiles.format(model) instanceof org.gru4j.onnx.OnnxFormat) return OnnxRun.run(this);
         if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
             throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
-        }
-        Set<Path> outputs = new HashSet<>();
-        for (Path p : new Path[]{output, hn, cn}) {
-            if (p != null && !outputs.add(p.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("--output, --hn and --cn must name different files (" + p + " twice)");
-            }
         }
         // a sequence model runs its recurrent stack (its rnn.* part)
         Module m = ModelFiles.read(model, new ModelFiles.Options(prefix, nonlinearity.equals("relu"))).model();
