@@ -38,6 +38,8 @@ import java.util.concurrent.Callable;
                         + "for both; the line before the last is baseline_f1=<n> baseline_auc=<n>.",
                 "The last line is f1=<n> auc=<n>; without --label-column both are nan."})
 final class AnomalyCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;
     @Option(names = "--columns", required = true, split = ",", paramLabel = "A,B", description = "the readings' columns")
@@ -48,6 +50,9 @@ final class AnomalyCommand implements Callable<Integer> {
     String labelColumn;
     @Option(names = "--time-column", paramLabel = "NAME", description = "time stamps: rows are put in time order, and the plot's x axis")
     String timeColumn;
+    @Option(names = "--time-format", paramLabel = "PATTERN",
+            description = "how --time-column is written, as a java.time pattern (e.g. dd/MM/yyyy, 'MMM yyyy', dd.MM.yyyy); default: numbers, yyyy-MM, yyyy-MM-dd or ISO date-times")
+    String timeFormat;
     @Option(names = "--out", paramLabel = "SCORES.csv", description = "every row's score and flag (and the baseline's), written atomically")
     Path out;
     @Option(names = "--plot", paramLabel = "OUT.png", description = "PNG: scores per group, threshold, labelled anomalies")
@@ -70,14 +75,14 @@ final class AnomalyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AnomalyDetector.Config config = new AnomalyDetector.Config(hidden, epochs, 64, 5e-3, seed, k, window, warmup);
         Outputs.check(new Object[]{"--out", out, "--plot", plot}, csv);
-        Csv table = Csv.read(csv);
+        Csv table = csvOptions.read(csv);
         int N = table.rows(), C = columns.size();
         for (String c : columns) table.column(c, "--columns");              // every name checked before any cell is read
         double[][] values = new double[C][];
         for (int c = 0; c < C; c++) values[c] = table.numbers(columns.get(c), "--columns");
         String[] groupNames = groupColumn == null ? new String[N] : table.strings(groupColumn, "--group-column");
         boolean[] label = labelColumn == null ? null : labels(table);
-        TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column");
+        TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column", timeFormat);
         int[] order = time == null ? null : time.order();
         if (order != null) System.out.println("rows taken in " + timeColumn + " order (the file is not sorted by it)");
         // row r of the computation is file row at(r)
