@@ -39,6 +39,8 @@ import java.util.concurrent.Callable;
                 "The last line is f1=<n> auc=<n>; without --label-column both are nan."})
 final class AnomalyCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
+    @picocli.CommandLine.Mixin
     CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;

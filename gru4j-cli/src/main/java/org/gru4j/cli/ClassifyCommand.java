@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
                 "The last line is accuracy=<test accuracy>."})
 final class ClassifyCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
+    @picocli.CommandLine.Mixin
     CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;

@@ -32,6 +32,8 @@ import java.util.concurrent.Callable;
                 "The last line is mase=<gru> naive_mase=<seasonal naive>."})
 final class ForecastCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
+    @picocli.CommandLine.Mixin
     CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;

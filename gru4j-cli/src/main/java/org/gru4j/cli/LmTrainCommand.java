@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
                         + "carried from chunk to chunk (truncated BPTT), with Adam and gradient clipping by global norm.",
                 "It stops at --epochs passes or after --minutes, whichever comes first (2 minutes when neither is given)."})
 final class LmTrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "training text, UTF-8")
     Path text;
     @Option(names = "--model", required = true, paramLabel = "OUT", description = "where to write the model (.safetensors)")
