@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code gru4j} command: one subcommand per job. Errors are one line on stderr and a non-zero exit. */
-@Command(name = "gru4j", mixinStandardHelpOptions = true, version = "gru4j 0.1.0",
+@Command(name = "gru4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Gated recurrent networks (GRU, LSTM, RNN) in pure Java.",
         exitCodeListHeading = "%nExit codes (every command):%n",
         exitCodeList = {"0:done", "1:failed (a bad input, an I/O error, out of memory: one line on stderr)",

@@ -26,6 +26,22 @@ class LauncherTest {
         assertTrue(RunCommandTest.gru4j("--help").out().contains("2   usage"), "exit codes in --help");
     }
 
+    @Test
+    void versionNamesTheVersionAndTheCommit() {
+        String old = System.getProperty("gru4j.commit");
+        try {
+            System.setProperty("gru4j.commit", "1a2b3c4");
+            RunCommandTest.Result r = RunCommandTest.gru4j("--version");
+            assertEquals(0, r.code());
+            assertTrue(r.out().strip().matches("gru4j \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit 1a2b3c4\\)"), r.out());
+            System.setProperty("gru4j.commit", "$(rm -rf /)");
+            assertTrue(RunCommandTest.gru4j("--version").out().contains("(commit unknown)"));
+        } finally {
+            if (old == null) System.clearProperty("gru4j.commit");
+            else System.setProperty("gru4j.commit", old);
+        }
+    }
+
     /** Runs the launcher with env; a fake java that says which one it is shows the choice without a build. */
     private record Run(int code, String out) {}
 
@@ -63,6 +79,7 @@ class LauncherTest {
         Path home = fakeJdk("jdk-home", 21), explicit = fakeJdk("jdk-explicit", 22), old = fakeJdk("jdk-old", 11);
         Run viaHome = launch(launcher, Map.of("JAVA_HOME", home.toString()), "--version");
         assertTrue(viaHome.out().contains("fake java 21") && viaHome.out().contains("-Dgru4j.tty=0"), viaHome.out());
+        if (Files.exists(launcher.resolveSibling(".git"))) assertTrue(viaHome.out().matches("(?s).*-Dgru4j\\.commit=[0-9a-f]{4,40}.*"), viaHome.out());
         Run viaExplicit = launch(launcher, Map.of("JAVA_HOME", home.toString(), "GRU4J_JAVA", explicit.resolve("bin/java").toString()), "--version");
         assertTrue(viaExplicit.out().contains("fake java 22"), viaExplicit.out());
         Run tooOld = launch(launcher, Map.of("GRU4J_JAVA", old.toString()));
