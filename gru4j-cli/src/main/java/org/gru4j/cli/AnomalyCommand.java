@@ -38,6 +38,10 @@ import java.util.concurrent.Callable;
                         + "for both; the line before the last is baseline_f1=<n> baseline_auc=<n>.",
                 "The last line is f1=<n> auc=<n>; without --label-column both are nan."})
 final class AnomalyCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
+    @picocli.CommandLine.Mixin
+    CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;
     @Option(names = "--columns", required = true, split = ",", paramLabel = "A,B", description = "the readings' columns")
@@ -48,6 +52,9 @@ final class AnomalyCommand implements Callable<Integer> {
     String labelColumn;
     @Option(names = "--time-column", paramLabel = "NAME", description = "time stamps: rows are put in time order, and the plot's x axis")
     String timeColumn;
+    @Option(names = "--time-format", paramLabel = "PATTERN",
+            description = "how --time-column is written, as a java.time pattern (e.g. dd/MM/yyyy, 'MMM yyyy', dd.MM.yyyy); default: numbers, yyyy-MM, yyyy-MM-dd or ISO date-times")
+    String timeFormat;
     @Option(names = "--out", paramLabel = "SCORES.csv", description = "every row's score and flag (and the baseline's), written atomically")
     Path out;
     @Option(names = "--plot", paramLabel = "OUT.png", description = "PNG: scores per group, threshold, labelled anomalies")
@@ -56,6 +63,9 @@ final class AnomalyCommand implements Callable<Integer> {
     double k;
     @Option(names = "--window", defaultValue = "30", description = "the baseline's rolling window; default ${DEFAULT-VALUE}")
     int window;
+    @Option(names = "--warmup", defaultValue = "" + AnomalyDetector.DEFAULT_WARMUP, paramLabel = "N",
+            description = "each group's first N readings are not scored (score 0, never flagged): the model has no context yet; default ${DEFAULT-VALUE}")
+    int warmup;
     @Option(names = "--hidden", defaultValue = "32", description = "GRU hidden size; default ${DEFAULT-VALUE}")
     int hidden;
     @Option(names = "--epochs", defaultValue = "8", description = "epochs; default ${DEFAULT-VALUE}")
@@ -65,15 +75,16 @@ final class AnomalyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AnomalyDetector.Config config = new AnomalyDetector.Config(hidden, epochs, 64, 5e-3, seed, k, window);
-        Csv table = Csv.read(csv);
+        AnomalyDetector.Config config = new AnomalyDetector.Config(hidden, epochs, 64, 5e-3, seed, k, window, warmup);
+        Outputs.check(new Object[]{"--out", out, "--plot", plot}, csv);
+        Csv table = csvOptions.read(csv);
         int N = table.rows(), C = columns.size();
         for (String c : columns) table.column(c, "--columns");              // every name checked before any cell is read
         double[][] values = new double[C][];
         for (int c = 0; c < C; c++) values[c] = table.numbers(columns.get(c), "--columns");
         String[] groupNames = groupColumn == null ? new String[N] : table.strings(groupColumn, "--group-column");
         boolean[] label = labelColumn == null ? null : labels(table);
-        TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column");
+        TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column", timeFormat);
         int[] order = time == null ? null : time.order();
         if (order != null) System.out.println("rows taken in " + timeColumn + " order (the file is not sorted by it)");
         // row r of the computation is file row at(r)
@@ -93,6 +104,8 @@ final class AnomalyCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%s: %d rows, %d group%s, columns %s; %d missing cell%s interpolated for the model's input%n",
                 csv, N, ids.size(), ids.size() == 1 ? "" : "s", String.join(",", columns), res.filled(), res.filled() == 1 ? "" : "s");
+        System.out.printf(Locale.ROOT, "warm-up: each group's first %d reading%s not scored (score 0, not flagged), for the GRU and the baseline%n",
+                warmup, warmup == 1 ? "" : "s");
         int flagged = count(res.flag()), bflagged = count(res.baselineFlag());
         System.out.printf(Locale.ROOT, "gru: threshold %.4g (exp of median + %.3g*1.4826*MAD of the log scores), %d rows flagged%n", res.threshold(), k, flagged);
         System.out.printf(Locale.ROOT, "rolling z-score (w=%d): threshold %.4g, %d rows flagged%n", window, res.baselineThreshold(), bflagged);
@@ -169,7 +182,7 @@ final class AnomalyCommand implements Callable<Integer> {
                       boolean[] label) throws java.io.IOException {
         int N = at.length;
         XYChart chart = new XYChartBuilder().width(1200).height(500).title(csv.getFileName() + ": GRU forecast-error scores")
-                .xAxisTitle(time == null ? "row" : timeColumn).yAxisTitle("score (log scale)").build();
+                .xAxisTitle(time == null ? "line of " + csv.getFileName() : timeColumn).yAxisTitle("score (log scale)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         if (time != null && time.kind != TimeAxis.Kind.NUMBER) chart.getStyler().setDatePattern("yyyy-MM-dd HH:mm");
         else chart.getStyler().setXAxisDecimalPattern("0");
@@ -180,34 +193,42 @@ final class AnomalyCommand implements Callable<Integer> {
             List<Double> ys = new ArrayList<>();
             for (int r = 0; r < N; r++) {
                 if (group[r] != e.getValue()) continue;
-                xs.add(x(time, at, r));
+                xs.add(x(table, time, at, r));
                 ys.add(Math.max(floor, res.score()[r]));
             }
             XYSeries s = chart.addSeries(groupColumn == null ? "score" : groupColumn + " " + e.getKey(), xs, ys);
             s.setMarker(SeriesMarkers.NONE);
         }
-        List<Object> tx = List.of(x(time, at, 0), x(time, at, N - 1));
+        List<Object> tx = new ArrayList<>(List.of(x(table, time, at, 0), x(table, time, at, N - 1)));
+        if (time == null) tx.sort(java.util.Comparator.comparingDouble(o -> (Double) o));
         chart.addSeries("threshold", tx, List.of(res.threshold(), res.threshold())).setMarker(SeriesMarkers.NONE);
-        if (label != null) {
-            List<Object> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (int r = 0; r < N; r++) {
-                if (!label[at[r]]) continue;
-                xs.add(x(time, at, r));
-                ys.add(Math.max(floor, res.score()[r]));
-            }
-            if (!xs.isEmpty()) {
-                XYSeries s = chart.addSeries("labelled anomaly", xs, ys);
-                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarker(SeriesMarkers.CIRCLE);
-                s.setMarkerColor(java.awt.Color.RED);
-            }
-        }
+        boolean[] flagged = res.flag();
+        points(chart, table, time, at, res, r -> flagged[r], "flagged", SeriesMarkers.DIAMOND, java.awt.Color.BLACK, floor);
+        if (label != null) points(chart, table, time, at, res, r -> label[at[r]], "labelled anomaly", SeriesMarkers.CIRCLE, java.awt.Color.RED, floor);
         Plots.png(chart, plot);
     }
 
-    private static Object x(TimeAxis time, int[] at, int r) {
-        return time == null ? (double) r : time.plot(time.value[at[r]]);
+    /** The rows r with which(r) as markers at their scores (nothing when there are none). */
+    private static void points(XYChart chart, Csv table, TimeAxis time, int[] at, AnomalyDetector.Result res,
+                               java.util.function.IntPredicate which, String name, org.knowm.xchart.style.markers.Marker marker,
+                               java.awt.Color color, double floor) {
+        List<Object> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int r = 0; r < at.length; r++) {
+            if (!which.test(r)) continue;
+            xs.add(x(table, time, at, r));
+            ys.add(Math.max(floor, res.score()[r]));
+        }
+        if (xs.isEmpty()) return;
+        XYSeries s = chart.addSeries(name, xs, ys);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(marker);
+        s.setMarkerColor(color);
+    }
+
+    /** Row r's x: its time stamp, or its line in the file (the numbering --out uses). */
+    private static Object x(Csv table, TimeAxis time, int[] at, int r) {
+        return time == null ? (double) table.line(at[r]) : time.plot(time.value[at[r]]);
     }
 
     private static int count(boolean[] b) {

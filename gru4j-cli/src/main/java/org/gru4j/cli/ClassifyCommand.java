@@ -23,6 +23,10 @@ import java.util.concurrent.Callable;
                         + "missing cells (empty, NA, NaN) take the training mean. Prints accuracy and the confusion matrix.",
                 "The last line is accuracy=<test accuracy>."})
 final class ClassifyCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
+    @picocli.CommandLine.Mixin
+    CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;
     @Option(names = "--label-column", required = true, paramLabel = "NAME", description = "the class of each row (any text)")
@@ -42,7 +46,7 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         if (steps < 1) throw new IllegalArgumentException("--steps must be ≥ 1, got " + steps);
         if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
-        Csv table = Csv.read(csv);
+        Csv table = csvOptions.read(csv);
         int labelIndex = table.column(labelColumn, "--label-column");
         List<String> features = new ArrayList<>(table.header);
         features.remove(labelIndex);
@@ -66,7 +70,9 @@ final class ClassifyCommand implements Callable<Integer> {
         int K = names.size();
         if (K < 2) throw new IllegalArgumentException(csv + ": column '" + labelColumn + "' has only one class (" + names.get(0) + ")");
         int[] labels = new int[N];
-        for (int i = 0; i < N; i++) labels[i] = names.indexOf(raw[i]);
+        java.util.Map<String, Integer> index = new java.util.HashMap<>();
+        for (int k = 0; k < K; k++) index.put(names.get(k), k);
+        for (int i = 0; i < N; i++) labels[i] = index.get(raw[i]);
 
         int[][] split = SequenceClassifier.stratifiedSplit(labels, testFraction, seed);
         double[][] trainRows = pick(rows, split[0]), testRows = pick(rows, split[1]);
@@ -90,6 +96,11 @@ final class ClassifyCommand implements Callable<Integer> {
         for (int l : testLabels) if (l == majority) base++;
         System.out.printf(Locale.ROOT, "test accuracy %.4f (%d/%d); majority class '%s' would score %.4f%n", accuracy, right, pred.length,
                 names.get(majority), (double) base / pred.length);
+        if (K > MATRIX_CLASSES) {
+            System.out.print(confusions(testLabels, pred, names));
+            System.out.printf(Locale.ROOT, "accuracy=%.4f%n", accuracy);
+            return 0;
+        }
         int[][] m = SequenceClassifier.confusion(testLabels, pred, K);
         int w = Math.max(5, names.stream().mapToInt(String::length).max().orElse(1) + 1);
         StringBuilder sb = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
@@ -104,6 +115,23 @@ final class ClassifyCommand implements Callable<Integer> {
         System.out.print(sb);
         System.out.printf(Locale.ROOT, "accuracy=%.4f%n", accuracy);
         return 0;
+    }
+
+    /** Classes up to which the whole confusion matrix is printed; past it, a summary. */
+    static final int MATRIX_CLASSES = 30;
+
+    /** The summary of a confusion matrix too large to print: its size and the 10 most frequent confusions (linear in the rows). */
+    static String confusions(int[] truth, int[] pred, List<String> names) {
+        java.util.Map<Long, Integer> pairs = new java.util.HashMap<>();
+        for (int i = 0; i < truth.length; i++) {
+            if (truth[i] != pred[i]) pairs.merge((long) truth[i] * names.size() + pred[i], 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "confusion matrix not printed (%d classes, over %d); %d distinct confusions, the most frequent:%n", names.size(), MATRIX_CLASSES, pairs.size()));
+        pairs.entrySet().stream().sorted(java.util.Map.Entry.<Long, Integer>comparingByValue().reversed()).limit(10).forEach(e ->
+                sb.append(String.format(Locale.ROOT, "  %d× true '%s' predicted '%s'%n", e.getValue(),
+                        names.get((int) (e.getKey() / names.size())), names.get((int) (e.getKey() % names.size())))));
+        return sb.toString();
     }
 
     /** Distinct labels, numerically ordered when all are numbers, else alphabetically. */

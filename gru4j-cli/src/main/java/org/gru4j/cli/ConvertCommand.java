@@ -41,9 +41,7 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ModelFormat from = ModelFiles.format(in), to = ModelFiles.format(out);
         if (to instanceof TorchPt) to.write(out, null);   // refuses, explaining why
-        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException(out + ": IN and OUT are the same file");
-        }
+        Outputs.check("OUT", out, in);
         if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
             throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }

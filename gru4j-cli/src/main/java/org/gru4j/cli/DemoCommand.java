@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
                 + "model, plots and table are.",
                 "Last line: val_bpc=<x> gru_mse=<y> lstm_mse=<z> rnn_mse=<w> out=<dir>."})
 final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--text", defaultValue = "data/moby-dick/moby-dick.txt", paramLabel = "FILE",
             description = "text for the language model; default ${DEFAULT-VALUE} (relative to the gru4j checkout)")
     Path text;

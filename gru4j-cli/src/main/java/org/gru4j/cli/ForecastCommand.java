@@ -31,12 +31,19 @@ import java.util.concurrent.Callable;
                         + "--time-column when it is given and they are not in order.",
                 "The last line is mase=<gru> naive_mase=<seasonal naive>."})
 final class ForecastCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
+    @picocli.CommandLine.Mixin
+    CsvOptions csvOptions = new CsvOptions();
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row")
     Path csv;
     @Option(names = "--column", required = true, paramLabel = "NAME", description = "the column to forecast")
     String column;
     @Option(names = "--time-column", paramLabel = "NAME", description = "time stamps: numbers, yyyy-MM, yyyy-MM-dd or ISO date-times")
     String timeColumn;
+    @Option(names = "--time-format", paramLabel = "PATTERN",
+            description = "how --time-column is written, as a java.time pattern (e.g. dd/MM/yyyy, 'MMM yyyy', dd.MM.yyyy); default: numbers, yyyy-MM, yyyy-MM-dd or ISO date-times")
+    String timeFormat;
     @Option(names = "--horizon", required = true, paramLabel = "K", description = "points forecast (and backtested)")
     int horizon;
     @Option(names = "--season", defaultValue = "1", paramLabel = "S", description = "season of the seasonal-naive baseline and of MASE's scale; 1: naive; default ${DEFAULT-VALUE}")
@@ -68,10 +75,12 @@ final class ForecastCommand implements Callable<Integer> {
         if (season < 1) throw new IllegalArgumentException("--season must be ≥ 1, got " + season);
         Forecaster.Config config = new Forecaster.Config(horizon, season, window, hidden, epochs, seeds, seed, 5e-3, logChoice);
 
-        Csv table = Csv.read(csv);
+        Outputs.check("--plot", plot, csv);
+        Csv table = csvOptions.read(csv);
         double[] y = table.numbers(column, "--column");
-        TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column");
+        TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column", timeFormat);
         if (time != null) {
+            time.requireDistinct(table, timeColumn);
             int[] order = time.order();
             if (order != null) {
                 double[] s = new double[y.length];
@@ -88,6 +97,7 @@ final class ForecastCommand implements Callable<Integer> {
                     + " and --season " + season + " (the backtest and its validation split each hold out " + horizon
                     + " points, and the training windows need as many again; at least " + Math.max(3 * horizon + 4, horizon + season + 1) + ")");
         }
+        refuseDegenerate(y);
         System.out.printf(Locale.ROOT, "%s: column '%s', %d points%s, %d gap%s filled by linear interpolation%n", csv, column, n,
                 time == null ? "" : " from " + time.format(time.value[0]) + " to " + time.format(time.value[n - 1]),
                 filled, filled == 1 ? "" : "s");
@@ -104,11 +114,16 @@ final class ForecastCommand implements Callable<Integer> {
                 b.maeNaive(), b.rmseNaive(), b.maseNaive());
         System.out.printf(Locale.ROOT, "(MASE scale: in-sample seasonal-naive MAE %.4g)%n", b.scale());
 
+        if (!finite(b.gru()) || !Double.isFinite(b.maseGru())) {
+            throw new IllegalArgumentException(csv + ": column '" + column + "': the GRU's backtest forecast is not finite (values of "
+                    + "this size overflow" + (b.model().log ? "" : "; try --log yes or rescale the column") + ")");
+        }
         Forecaster full;
         try (ProgressView bar = new ProgressView("forecast")) {
-            full = Forecaster.fit(y, config, bar);
+            full = b.model().refit(y, bar);      // the log as decided for the backtest
         }
         double[] future = full.forecast(y);
+        if (!finite(future)) throw new IllegalArgumentException(csv + ": column '" + column + "': the forecast is not finite (values of this size overflow; rescale the column)");
         System.out.println("forecast of the next " + horizon + " points (" + full.decision + "):");
         for (int h = 0; h < horizon; h++) {
             String stamp = time == null ? "t+" + (h + 1) : time.format(time.after(h + 1));
@@ -120,6 +135,30 @@ final class ForecastCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "mase=%.4f naive_mase=%.4f%n", b.maseGru(), b.maseNaive());
         return 0;
+    }
+
+    /** A constant series, or one whose in-sample seasonal-naive error is 0, has no MASE: refused with the reason. */
+    private void refuseDegenerate(double[] y) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double v : y) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        if (lo == hi) throw new IllegalArgumentException(csv + ": column '" + column + "' is constant (" + lo + "): nothing to forecast, and MASE is undefined");
+        if (Math.max(Math.abs(lo), Math.abs(hi)) > 1e100) {
+            throw new IllegalArgumentException(csv + ": column '" + column + "' holds values up to " + Math.max(Math.abs(lo), Math.abs(hi))
+                    + ", too large to forecast in floating point: rescale it");
+        }
+        int n = y.length - horizon;
+        if (n > season && org.gru4j.apps.Metrics.naiveScale(y, n, season) == 0) {
+            throw new IllegalArgumentException(csv + ": column '" + column + "' repeats exactly every " + season
+                    + " points (the seasonal-naive in-sample error is 0): MASE is undefined");
+        }
+    }
+
+    private static boolean finite(double[] v) {
+        for (double x : v) if (!Double.isFinite(x)) return false;
+        return true;
     }
 
     private void plot(double[] y, TimeAxis time, Forecaster.Backtest b, double[] future) throws java.io.IOException {

@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
                         + "carried from chunk to chunk (truncated BPTT), with Adam and gradient clipping by global norm.",
                 "It stops at --epochs passes or after --minutes, whichever comes first (2 minutes when neither is given)."})
 final class LmTrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "training text, UTF-8")
     Path text;
     @Option(names = "--model", required = true, paramLabel = "OUT", description = "where to write the model (.safetensors)")
@@ -63,7 +65,7 @@ final class LmTrainCommand implements Callable<Integer> {
         if (threads < 0) throw new IllegalArgumentException("--threads must be ≥ 0, got " + threads);
         if (!(lr > 0 && Double.isFinite(lr))) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (!(clip >= 0 && Double.isFinite(clip))) throw new IllegalArgumentException("--clip must be ≥ 0, got " + clip);
-        checkWritable(model);
+        Outputs.check("--model", model, text);
         String content = Utf8Text.read(text, "--text");
         if (content.isEmpty()) throw new IllegalArgumentException("--text " + text + " is empty");
         int n = content.codePointCount(0, content.length());
@@ -90,10 +92,4 @@ final class LmTrainCommand implements Callable<Integer> {
     }
 
     /** Fails before training, not after it, when the model cannot be written there. */
-    static void checkWritable(Path out) {
-        if (Files.isDirectory(out)) throw new IllegalArgumentException("--model " + out + " is a directory");
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException("--model " + out + ": directory " + dir + " does not exist");
-        if (!Files.isWritable(dir)) throw new IllegalArgumentException("--model " + out + ": directory " + dir + " is not writable");
-    }
 }

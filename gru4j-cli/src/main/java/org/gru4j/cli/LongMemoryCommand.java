@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
                         + "<task>-T<T>.png curves and long-memory.csv/.md under --out. Progress on stderr. The last line is "
                         + "gru_mse=<x> lstm_mse=<y> rnn_mse=<z> for the adding problem at the longest T."})
 final class LongMemoryCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--quick", description = "a short comparison (adding T=50, copy delay 20, fewer steps); other flags override it")
     boolean quick;
     @Option(names = "--tasks", split = ",", description = "adding, copy (comma-separated); default both")

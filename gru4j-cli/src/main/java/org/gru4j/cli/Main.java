@@ -5,18 +5,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code gru4j} command: one subcommand per job. Errors are one line on stderr and a non-zero exit. */
-@Command(name = "gru4j", mixinStandardHelpOptions = true, version = "gru4j 0.1.0",
+@Command(name = "gru4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Gated recurrent networks (GRU, LSTM, RNN) in pure Java.",
+        exitCodeListHeading = "%nExit codes (every command):%n",
+        exitCodeList = {"0:done", "1:failed (a bad input, an I/O error, out of memory: one line on stderr)",
+                "2:usage (no command, an unknown option, a missing or malformed argument)"},
         subcommands = {DemoCommand.class, RunCommand.class, ConvertCommand.class, InspectCommand.class, LmCommand.class,
                 ForecastCommand.class, AnomalyCommand.class, ClassifyCommand.class, ExperimentCommand.class,
                 BenchCommand.class, SessionsBenchCommand.class, org.gru4j.cli.speech.SpeechCommand.class, VadCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No command: the help, on stderr, and exit 2 (a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 
     public static void main(String[] args) {

@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code gru4j run}: a recurrent model over a .npy input, as PyTorch's module(x, h0) would. */
@@ -66,23 +64,11 @@ final class RunCommand implements Callable<Integer> {
         if (onnx && output == null && fetch.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--output=Y.npy' (or --fetch NAME=FILE.npy)");
         }
-        Set<Path> outputs = new HashSet<>();
-        java.util.List<Path> targets = new java.util.ArrayList<>(java.util.Arrays.asList(output, hn, cn));
-        targets.addAll(fetch.values());
-        for (Path p : targets) {
-            if (p != null && !outputs.add(p.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("--output, --hn, --cn and --fetch must name different files (" + p + " twice)");
-            }
-        }
-        java.util.List<Path> sources = new java.util.ArrayList<>(java.util.Arrays.asList(model, input, h0, c0));
-        sources.addAll(feed.values());
-        for (Path out : targets) {
-            for (Path in : sources) {
-                if (out != null && in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
-                    throw new IllegalArgumentException(out + " is also an input (" + in + "); gru4j run does not overwrite its inputs");
-                }
-            }
-        }
+        java.util.List<Object> outs = new java.util.ArrayList<>(java.util.Arrays.asList("--output", output, "--hn", hn, "--cn", cn));
+        fetch.forEach((name, file) -> { outs.add("--fetch " + name); outs.add(file); });
+        java.util.List<Path> ins = new java.util.ArrayList<>(java.util.Arrays.asList(model, input, h0, c0));
+        ins.addAll(feed.values());
+        Outputs.check(outs.toArray(), ins.toArray(new Path[0]));
         if (onnx) return OnnxRun.run(this);
         if (!feed.isEmpty() || !fetch.isEmpty()) throw new IllegalArgumentException("--feed and --fetch are for ONNX models");
         if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {

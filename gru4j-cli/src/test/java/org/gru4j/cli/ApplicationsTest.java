@@ -103,6 +103,10 @@ class ApplicationsTest {
         assertEquals("line,group,score,flag,baseline_score,baseline_flag", scores.get(0));
         assertTrue(scores.get(1).startsWith("2,s1,"), scores.get(1));
         assertTrue(Files.size(png) > 1000);
+        // the warm-up: each group's first 5 readings (file lines 2..11, the groups interleaved) are unscored, the 6th is
+        assertTrue(res.out().contains("warm-up: each group's first 5 readings not scored"), res.out());
+        for (int i = 1; i <= 10; i++) assertTrue(scores.get(i).matches("\\d+,s[12],0\\.0+,0,0\\.0+,0"), scores.get(i));
+        assertTrue(!scores.get(11).matches("\\d+,s1,0\\.0+,0,.*"), scores.get(11));
 
         var unlabelled = gru4j("anomaly", "--csv", csv.toString(), "--columns", "a,b", "--group-column", "sensor", "--hidden", "4", "--epochs", "1");
         assertEquals(0, unlabelled.code(), unlabelled.err());

@@ -28,7 +28,8 @@ import java.util.List;
  * z_{g,t,c} = (x_{g,t,c} − median_{g,c}) / (1.4826·MAD_{g,c})           robust per group/column standardisation
  * ẑ_{g,t+1} = GRU(z_{g,0..t})  (per-step head, C outputs; trained with truncated BPTT, one lane per group, Huber loss)
  * e_{g,t,c} = |z_{g,t,c} − ẑ_{g,t,c}| / median_t e_{g,·,c}               error normalised per group/column
- * score_{g,t} = max_c e_{g,t,c}      (0 for a group's first row, which has no forecast, and for missing cells)
+ * score_{g,t} = max_c e_{g,t,c}      (0 for the warm-up, a group's first readings t &lt; warmup, whose forecast has
+ *                                      little or no context yet, and for missing cells)
  * flag = ln score &gt; median(ln score) + k·1.4826·MAD(ln score)          threshold chosen without labels
  * </pre>
  * The threshold is taken on the log of the scores (rows scoring 0 left out): a score is a ratio of errors, positive
@@ -36,7 +37,7 @@ import java.util.List;
  * <pre>
  * </pre>
  * Baseline: the rolling z-score |x_t − mean(x_{t−w..t−1})| / sd(x_{t−w..t−1}) per group/column, max over columns,
- * thresholded by the same rule. Gaps (NaN) are interpolated within a group for the model's input.
+ * thresholded by the same rule and the same warm-up. Gaps (NaN) are interpolated within a group for the model's input.
  */
 public final class AnomalyDetector {
     /**
@@ -47,24 +48,26 @@ public final class AnomalyDetector {
      * @param seed    initialisation and training order
      * @param k       threshold: median + k·1.4826·MAD of the log scores
      * @param zWindow w, the baseline's rolling window
+     * @param warmup  each group's first readings left unscored (score 0, never flagged), for the GRU and the baseline
      */
-    public record Config(int hidden, int epochs, int chunk, double lr, long seed, double k, int zWindow) {
+    public record Config(int hidden, int epochs, int chunk, double lr, long seed, double k, int zWindow, int warmup) {
         public Config {
+            if (warmup < 1) throw new IllegalArgumentException("warm-up must be ≥ 1 reading (the first has no forecast), got " + warmup);
             if (hidden < 1 || epochs < 1 || chunk < 2) throw new IllegalArgumentException("hidden, epochs must be ≥ 1 and chunk ≥ 2");
             if (!(k > 0)) throw new IllegalArgumentException("threshold k must be > 0, got " + k);
             if (zWindow < 2) throw new IllegalArgumentException("rolling window must be ≥ 2, got " + zWindow);
         }
 
         public static Config defaults() {
-            return new Config(32, 8, 64, 5e-3, 1, 3, 30);
+            return new Config(32, 8, 64, 5e-3, 1, 3, 30, DEFAULT_WARMUP);
         }
 
         public Config withTraining(int hidden, int epochs, long seed) {
-            return new Config(hidden, epochs, chunk, lr, seed, k, zWindow);
+            return new Config(hidden, epochs, chunk, lr, seed, k, zWindow, warmup);
         }
 
         public Config withThreshold(double k) {
-            return new Config(hidden, epochs, chunk, lr, seed, k, zWindow);
+            return new Config(hidden, epochs, chunk, lr, seed, k, zWindow, warmup);
         }
     }
 
@@ -75,6 +78,9 @@ public final class AnomalyDetector {
      */
     public record Result(double[] score, boolean[] flag, double threshold, double[] baseline, boolean[] baselineFlag,
                          double baselineThreshold, int filled) {}
+
+    /** Readings of each group not scored by default: the state needs a few readings before its forecast means much. */
+    public static final int DEFAULT_WARMUP = 5;
 
     private AnomalyDetector() {}
 
@@ -154,22 +160,23 @@ public final class AnomalyDetector {
                 for (int t = 1; t < T; t++) {
                     for (int col = 0; col < C; col++) e[col][t - 1] = Math.abs(zg[t][col] - pred[(t - 1) * C + col]);
                 }
-                combine(e, m, missing.get(g), score);
+                combine(e, m, missing.get(g), c.warmup(), score);
             }
         }
         double thr = threshold(score, c.k());
-        double[] base = rollingZ(rows, members, z, missing, c.zWindow());
+        double[] base = rollingZ(rows, members, z, missing, c.zWindow(), c.warmup());
         double bthr = threshold(base, c.k());
         return new Result(score, flags(score, thr), thr, base, flags(base, bthr), bthr, filled);
     }
 
-    /** score[m[t]] = max_c e[c][t−1] / median(e[c]) over present cells (rows t ≥ 1 of a group). */
-    private static void combine(double[][] e, int[] m, boolean[][] missing, double[] score) {
+    /** score[m[t]] = max_c e[c][t−1] / median over the scored rows of e[c], over present cells (rows t ≥ warmup of a group). */
+    private static void combine(double[][] e, int[] m, boolean[][] missing, int warmup, double[] score) {
         int C = e.length;
+        if (m.length <= warmup) return;
         for (int col = 0; col < C; col++) {
-            double typical = Metrics.median(e[col]);
+            double typical = Metrics.median(Arrays.copyOfRange(e[col], warmup - 1, e[col].length));
             if (!(typical > 0)) typical = 1e-12;
-            for (int t = 1; t < m.length; t++) {
+            for (int t = warmup; t < m.length; t++) {
                 if (missing[t][col]) continue;
                 score[m[t]] = Math.max(score[m[t]], e[col][t - 1] / typical);
             }
@@ -177,7 +184,7 @@ public final class AnomalyDetector {
     }
 
     /** The baseline: max over columns of |x_t − mean| / sd over the previous w readings of the group (filled values). */
-    private static double[] rollingZ(double[][] rows, List<int[]> members, List<double[][]> z, List<boolean[][]> missing, int w) {
+    private static double[] rollingZ(double[][] rows, List<int[]> members, List<double[][]> z, List<boolean[][]> missing, int w, int warmup) {
         double[] out = new double[rows.length];
         for (int g = 0; g < members.size(); g++) {
             int[] m = members.get(g);
@@ -188,7 +195,7 @@ public final class AnomalyDetector {
                 for (int t = 0; t < m.length; t++) {
                     double v = zg[t][col];
                     int n = Math.min(t, w);
-                    if (n >= 2 && !missing.get(g)[t][col]) {
+                    if (n >= 2 && t >= warmup && !missing.get(g)[t][col]) {
                         double mean = sum / n, var = Math.max(0, sq / n - mean * mean);
                         double sd = Math.sqrt(var * n / (n - 1));
                         double s = Math.abs(v - mean) / Math.max(sd, 1e-6);

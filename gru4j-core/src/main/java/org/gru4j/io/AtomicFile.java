@@ -21,6 +21,8 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFile {
     private AtomicFile() {}
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     /** The writer fills the channel; on any failure the target is untouched and no temporary file remains. */
     public interface Writer {
         void write(FileChannel out) throws IOException;
@@ -30,9 +32,22 @@ public final class AtomicFile {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) throw new IOException(target + ": directory does not exist");
         deleteStale(dir, target);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
+        // the temporary file is created as any new file is (mode 0666 less the umask), not 0600 as createTempFile makes it:
+        // the renamed result is the file the user asked for
+        Path tmp;
+        FileChannel opened;
+        while (true) {
+            tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                opened = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // another name
+            }
+        }
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = opened) {
                 writer.write(ch);
                 ch.force(true);
             }

@@ -47,6 +47,15 @@ class AtomicFileTest {
         assertEquals(List.of(f), files());
     }
 
+    /** Issue 15: the result has the mode any new file gets under the umask (it was 0600 whatever the umask). */
+    @Test
+    void theWrittenFileRespectsTheUmask() throws IOException {
+        if (!java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) return;
+        Path plain = Files.createFile(tmp.resolve("plain.bin")), target = tmp.resolve("atomic.bin");
+        AtomicFile.write(target, ch -> ch.write(ByteBuffer.wrap(new byte[]{1})));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target));
+    }
+
     @Test
     void missingDirectoryIsNamed() throws IOException {
         Path missing = tmp.resolve("no-such-dir").resolve("y.npy");

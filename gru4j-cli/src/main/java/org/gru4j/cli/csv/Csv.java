@@ -27,18 +27,32 @@ public final class Csv {
     private final List<CSVRecord> records;
     private final long[] lines;                  // the line each record ends on (1: the header)
 
-    private Csv(Path file, List<String> header, List<CSVRecord> records, long[] lines) {
+    private Csv(Path file, List<String> header, List<CSVRecord> records, long[] lines, char delimiter) {
+        this.delimiter = delimiter;
         this.file = file;
         this.header = header;
         this.records = records;
         this.lines = lines;
     }
 
+    /** The delimiter this file was read with. */
+    public final char delimiter;
+
     public static Csv read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * @param delimiter the field separator; null detects it from the header line: the most frequent of ',', ';' and
+     *                  tab outside quotes (',' when none occurs)
+     */
+    public static Csv read(Path file, Character delimiter) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": " + (Files.isDirectory(file) ? "is a directory, not a CSV file" : "no such file"));
         }
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
+        char d = delimiter != null ? delimiter : detect(file);
+        if (d == '"' || d == '\n' || d == '\r') throw new IllegalArgumentException("--delimiter cannot be a quote or a line break");
+        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(d).setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
                 .setIgnoreSurroundingSpaces(true).setAllowMissingColumnNames(true).get();
         try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             reader.mark(1);
@@ -46,8 +60,9 @@ public final class Csv {
             try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
                 List<String> header = parser.getHeaderNames();
                 if (header.isEmpty()) throw new IllegalArgumentException(file + ": empty file (a header row is needed)");
+                java.util.Set<String> seen = new java.util.HashSet<>();
                 for (int i = 0; i < header.size(); i++) {
-                    if (!header.get(i).isEmpty() && header.indexOf(header.get(i)) < i) {
+                    if (!header.get(i).isEmpty() && !seen.add(header.get(i))) {
                         throw new IllegalArgumentException(file + ": column '" + header.get(i) + "' appears twice in the header");
                     }
                 }
@@ -64,7 +79,7 @@ public final class Csv {
                     lines.add(line);
                 }
                 if (records.isEmpty()) throw new IllegalArgumentException(file + ": no data rows after the header");
-                return new Csv(file, List.copyOf(header), records, lines.stream().mapToLong(Long::longValue).toArray());
+                return new Csv(file, List.copyOf(header), records, lines.stream().mapToLong(Long::longValue).toArray(), d);
             }
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             // commons-csv reports malformed quoting as these: "(startline 7) EOF reached before encapsulated token finished"
@@ -74,6 +89,31 @@ public final class Csv {
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + org.gru4j.cli.Main.message(e), e);
         }
+    }
+
+    /** The most frequent of ',', ';' and tab outside quotes on the first line; ',' when none occurs. */
+    private static char detect(Path file) {
+        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int comma = 0, semicolon = 0, tab = 0, c, read = 0;
+            boolean quoted = false;
+            while ((c = reader.read()) >= 0 && read++ < 1 << 20) {
+                if (c == '"') quoted = !quoted;
+                else if (!quoted && (c == '\n' || c == '\r')) break;
+                else if (!quoted && c == ',') comma++;
+                else if (!quoted && c == ';') semicolon++;
+                else if (!quoted && c == '\t') tab++;
+            }
+            if (semicolon > comma && semicolon >= tab) return ';';
+            if (tab > comma && tab > semicolon) return '\t';
+            return ',';
+        } catch (IOException | UncheckedIOException e) {
+            return ',';          // read will report the file
+        }
+    }
+
+    /** How a delimiter is named in messages. */
+    static String name(char d) {
+        return d == '\t' ? "tab" : "'" + d + "'";
     }
 
     public int rows() {
@@ -89,7 +129,17 @@ public final class Csv {
     public int column(String name, String flag) {
         int i = header.indexOf(name);
         if (i < 0) {
-            throw new IllegalArgumentException(file + ": no column '" + name + "' (" + flag + "); the header has: " + String.join(", ", header));
+            String hint = "";
+            if (header.size() == 1) {
+                for (char d : new char[]{',', ';', '\t', '|'}) {
+                    if (d != delimiter && header.get(0).indexOf(d) >= 0) {
+                        hint = " (one column: the delimiter is likely " + name(d) + "; try --delimiter " + (d == '\t' ? "tab" : String.valueOf(d)) + ")";
+                        break;
+                    }
+                }
+            }
+            String shown = header.size() <= 50 ? String.join(", ", header) : String.join(", ", header.subList(0, 50)) + ", … (" + header.size() + " columns)";
+            throw new IllegalArgumentException(file + ": no column '" + name + "' (" + flag + "); the header has: " + shown + hint);
         }
         return i;
     }

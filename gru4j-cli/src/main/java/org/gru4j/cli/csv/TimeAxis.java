@@ -26,8 +26,19 @@ public final class TimeAxis {
         this.value = value;
     }
 
+    /** What is read without --time-format, and how to read anything else: said when a cell is none of them. */
+    public static final String ACCEPTED = "accepted: numbers (1949), yyyy-MM (1949-01), yyyy-MM-dd (1949-01-31), ISO date-times "
+            + "(1949-01-31T12:00[:00][Z|+01:00], a space for the T); other layouts with --time-format and a java.time pattern, "
+            + "e.g. dd/MM/yyyy, 'MMM yyyy', dd.MM.yyyy, 'dd/MM/yyyy HH:mm'";
+
     public static TimeAxis read(Csv csv, String name, String flag) {
+        return read(csv, name, flag, null);
+    }
+
+    /** @param pattern a java.time pattern (DateTimeFormatter.ofPattern, English month names) or null for the built-in layouts */
+    public static TimeAxis read(Csv csv, String name, String flag, String pattern) {
         String[] s = csv.strings(name, flag);
+        if (pattern != null) return read(csv, name, s, pattern);
         Kind kind = null;
         double[] v = new double[s.length];
         for (int i = 0; i < s.length; i++) {
@@ -35,7 +46,13 @@ public final class TimeAxis {
             if (cell.isEmpty() || cell.equalsIgnoreCase("na") || cell.equalsIgnoreCase("nan")) {
                 throw new IllegalArgumentException(csv.file + " line " + csv.line(i) + ", column '" + name + "': the time is missing");
             }
-            if (kind == null) kind = kindOf(cell);
+            if (kind == null) {
+                kind = kindOf(cell);
+                if (kind == null) {
+                    throw new IllegalArgumentException(csv.file + " line " + csv.line(i) + ", column '" + name + "': '" + cell
+                            + "' is not a time stamp gru4j reads; " + ACCEPTED);
+                }
+            }
             try {
                 v[i] = parse(kind, cell);
             } catch (RuntimeException e) {
@@ -55,7 +72,52 @@ public final class TimeAxis {
                 // try the next kind
             }
         }
-        return Kind.NUMBER;     // parse will then name the cell
+        return null;
+    }
+
+    /** Every cell by the pattern: a date-time when it has a time of day, else a date, else a month, else a year (a number). */
+    private static TimeAxis read(Csv csv, String name, String[] s, String pattern) {
+        java.time.format.DateTimeFormatter f;
+        try {
+            f = new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern)
+                    .toFormatter(java.util.Locale.ENGLISH);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--time-format '" + pattern + "' is not a java.time pattern: " + e.getMessage());
+        }
+        Kind kind = null;
+        double[] v = new double[s.length];
+        for (int i = 0; i < s.length; i++) {
+            String cell = s[i].trim();
+            try {
+                java.time.temporal.TemporalAccessor t = f.parse(cell);
+                Kind k = t.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY) ? Kind.DATETIME
+                        : t.isSupported(java.time.temporal.ChronoField.DAY_OF_MONTH) ? Kind.DATE
+                        : t.isSupported(java.time.temporal.ChronoField.MONTH_OF_YEAR) ? Kind.MONTH : Kind.NUMBER;
+                if (kind == null) kind = k;
+                v[i] = switch (kind) {
+                    case DATETIME -> LocalDateTime.from(t).toEpochSecond(ZoneOffset.UTC);
+                    case DATE -> LocalDate.from(t).toEpochDay();
+                    case MONTH -> { YearMonth m = YearMonth.from(t); yield m.getYear() * 12.0 + m.getMonthValue() - 1; }
+                    case NUMBER -> t.get(java.time.temporal.ChronoField.YEAR);
+                };
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(csv.file + " line " + csv.line(i) + ", column '" + name + "': '" + cell
+                        + "' does not match --time-format '" + pattern + "'");
+            }
+        }
+        return new TimeAxis(kind, v);
+    }
+
+    /** Refuses two rows with one time stamp, naming both lines (a series has one value per time). */
+    public void requireDistinct(Csv csv, String name) {
+        java.util.Map<Double, Integer> first = new java.util.HashMap<>();
+        for (int i = 0; i < value.length; i++) {
+            Integer j = first.putIfAbsent(value[i], i);
+            if (j != null) {
+                throw new IllegalArgumentException(csv.file + " lines " + csv.line(j) + " and " + csv.line(i) + ", column '" + name
+                        + "': the same time " + format(value[i]) + " twice");
+            }
+        }
     }
 
     private static double parse(Kind k, String s) {
