@@ -37,6 +37,8 @@ public final class Recurrent extends Module {
 
     public final RecurrentConfig config;
     private final Weights[] weights;          // [l·D + d]
+    private final Exclusive exclusive = new Exclusive("Recurrent", "give each thread its own — new Recurrent(config, params,"
+            + " new float[params.length], 0) shares the weights — or use org.gru4j.stream.Sessions, which is thread-safe");
     private final Trace[] traces;             // [l·D + d] what backward needs
     private final Scratch[] scratch;          // [l·D + d] per-step buffers
     private final Packed[] packed;            // [l·D + d] the weights packed for the step products
@@ -132,6 +134,15 @@ public final class Recurrent extends Module {
      * @param c0      initial cell state (L·D,B,H) for an LSTM, or null for zeros
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
+        boolean mine = exclusive.enter();
+        try {
+            return forwardOnce(x, lengths, h0, c0);
+        } finally {
+            if (mine) exclusive.exit();
+        }
+    }
+
+    private Output forwardOnce(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
         final RecurrentConfig cf = config;
         if (x.rank() != 3) throw new IllegalArgumentException("input must be (steps, batch, " + cf.input() + "), got " + x.shapeString());
         final int T = x.dim(0), B = x.dim(1), H = cf.hidden(), D = cf.directions(), L = cf.layers();
@@ -218,6 +229,15 @@ public final class Recurrent extends Module {
      * (one product fewer, as PyTorch skips it for an input that does not require a gradient) and dx is null.
      */
     public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn, boolean inputGrad) {
+        boolean mine = exclusive.enter();
+        try {
+            return backwardOnce(dy, dhn, dcn, inputGrad);
+        } finally {
+            if (mine) exclusive.exit();
+        }
+    }
+
+    private InputGrads backwardOnce(Tensor dy, Tensor dhn, Tensor dcn, boolean inputGrad) {
         if (steps < 0) throw new IllegalStateException("backward needs a forward first");
         final RecurrentConfig cf = config;
         final int T = steps, B = batch, H = cf.hidden(), D = cf.directions(), L = cf.layers(), G = cf.gateRows();

@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 public final class RecurrentStepper {
     public final Recurrent model;
+    private final Exclusive exclusive = new Exclusive("RecurrentStepper", "make one per stream (or use org.gru4j.stream.Sessions)");
     /** Hidden state per layer, (L,H). */
     public final float[] h;
     /** Cell state per layer, (L,H); empty unless the cell is an LSTM. */
@@ -56,6 +57,15 @@ public final class RecurrentStepper {
      * the next step.
      */
     public float[] step(float[] x) {
+        boolean mine = exclusive.enter();
+        try {
+            return stepOnce(x);
+        } finally {
+            if (mine) exclusive.exit();
+        }
+    }
+
+    private float[] stepOnce(float[] x) {
         RecurrentConfig cf = model.config;
         if (x.length != cf.input()) throw new IllegalArgumentException("input has " + x.length + " features, the model takes " + cf.input());
         int bad = Finite.firstNonFinite(x);
@@ -70,6 +80,15 @@ public final class RecurrentStepper {
      * this stream's own state {@link #h}/{@link #c} alone. For many keys whose events arrive together.
      */
     public void stepBatch(int batch, float[] x, float[] hs, float[] cs, float[] y) {
+        boolean mine = exclusive.enter();
+        try {
+            stepBatchOnce(batch, x, hs, cs, y);
+        } finally {
+            if (mine) exclusive.exit();
+        }
+    }
+
+    private void stepBatchOnce(int batch, float[] x, float[] hs, float[] cs, float[] y) {
         RecurrentConfig cf = model.config;
         final int I = cf.input(), H = cf.hidden(), L = traces.length;
         if (x.length < batch * I || hs.length < L * batch * H || y.length < batch * H
