@@ -8,7 +8,6 @@ import org.gru4j.nn.Module;
 import org.gru4j.nn.Param;
 import org.gru4j.nn.Recurrent;
 import org.gru4j.nn.RecurrentConfig;
-import org.gru4j.nn.StateDict;
 import org.gru4j.tensor.Tensor;
 
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package org.gru4j.io;
 
-import org.gru4j.nn.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package org.gru4j.io;
 import org.gru4j.lm.CharModel;
 import org.gru4j.nn.CellKind;
 import org.gru4j.nn.RecurrentConfig;
-import org.gru4j.nn.StateDict;
 import org.gru4j.tensor.Tensor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

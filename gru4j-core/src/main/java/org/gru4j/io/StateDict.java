@@ -1,6 +1,9 @@
-package org.gru4j.nn;
+package org.gru4j.io;
 
-import org.gru4j.io.Untrusted;
+import org.gru4j.nn.CellKind;
+import org.gru4j.nn.Finite;
+import org.gru4j.nn.Recurrent;
+import org.gru4j.nn.RecurrentConfig;
 import org.gru4j.tensor.Tensor;
 
 import java.util.ArrayList;
