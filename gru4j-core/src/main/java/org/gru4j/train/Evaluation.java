@@ -20,7 +20,7 @@ public record Evaluation(double loss, double lossPerRow, double accuracy, long r
     public static Evaluation of(SequenceModel model, Loss loss, Batches batches) {
         final boolean classes = loss instanceof CrossEntropy;
         final boolean perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();   // targets (T,B,…), else (B,…)
-        final int ignore = loss instanceof CrossEntropy ce ? ce.ignoreIndex() : Integer.MIN_VALUE;
+        final int ignore = ignoreIndex(loss);
         double bySequence = 0, byRow = 0;
         long rows = 0, sequences = 0, right = 0;
         Tensor h = null, c = null;
@@ -44,6 +44,11 @@ public record Evaluation(double loss, double lossPerRow, double accuracy, long r
         }
         return new Evaluation(sequences == 0 ? Double.NaN : bySequence / sequences, rows == 0 ? Double.NaN : byRow / rows,
                 classes && rows > 0 ? (double) right / rows : Double.NaN, rows, sequences);
+    }
+
+    /** The class a loss leaves out (cross-entropy's ignore index), or Integer.MIN_VALUE when it leaves none out. */
+    static int ignoreIndex(Loss loss) {
+        return loss instanceof CrossEntropy ce ? ce.ignoreIndex() : Integer.MIN_VALUE;
     }
 
     /** Rows of the batch's targets that a loss counts: not masked out, not the ignore index. */

@@ -159,7 +159,7 @@ public final class Trainer {
             final long[] rows = new long[R];
             final SequenceModel.Output[] outs = new SequenceModel.Output[R];
             final Tensor fh = h0, fc = c0;
-            final int ignore = loss instanceof CrossEntropy ce ? ce.ignoreIndex() : Integer.MIN_VALUE;
+            final int ignore = Evaluation.ignoreIndex(loss);
             Parallel.run(R, r -> {
                 SequenceModel m = replicas[r];
                 Batch share = batch.lanes(from[r], from[r + 1], perStep);
