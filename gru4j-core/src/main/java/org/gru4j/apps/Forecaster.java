@@ -261,36 +261,48 @@ public final class Forecaster {
     static final long WINDOW_BUDGET = 40_000;
 
     /**
-     * The seeds' progress as one: seed k's callback is apply(k); the bar sees the mean of the seeds' fractions done on
-     * a 0..1000 scale, done once every seed is. Safe to call from the seeds' threads.
+     * The seeds' progress as one run: seed k's callback is apply(k); the bar sees the steps of all seeds, done and to
+     * do (the seeds take the same number of steps), at the seeds' summed rate. Safe to call from the seeds' threads.
      */
     private static java.util.function.IntFunction<Progress> combined(Progress p, int seeds) {
         if (p == Progress.SILENT) return k -> Progress.SILENT;
-        double[] frac = new double[seeds];
+        long[] steps = new long[seeds];
+        double[] rate = new double[seeds];
         boolean[] done = new boolean[seeds];
         return k -> e -> {
-            synchronized (frac) {
-                frac[k] = e.totalSteps() > 0 ? Math.min(1, (double) e.step() / e.totalSteps()) : 0;
+            synchronized (steps) {
+                long perSeed = Math.max(1, e.totalSteps());
+                steps[k] = e.done() ? perSeed : Math.min(perSeed, e.step());
+                rate[k] = e.stepsPerSecond();
                 done[k] |= e.done();
-                double sum = 0;
+                long sum = 0;
+                double running = 0;
                 boolean all = true;
                 for (int i = 0; i < seeds; i++) {
-                    sum += done[i] ? 1 : frac[i];
+                    sum += done[i] ? perSeed : steps[i];
+                    if (!done[i]) running += rate[i];
                     all &= done[i];
                 }
-                p.report(new Progress.Event(Math.round(1000 * sum / seeds), 1000, e.epoch(), e.loss(), e.gradNorm(), e.lr(),
-                        e.stepsPerSecond(), e.etaSeconds(), e.validationLoss(), null, all));
+                long total = perSeed * seeds;
+                double eta = running > 0 ? (total - sum) / running : 0;
+                p.report(new Progress.Event(sum, total, e.epoch(), e.loss(), e.gradNorm(), e.lr(), running, eta,
+                        e.validationLoss(), null, all));
             }
         };
     }
 
-    /** Progress of part k of parts: steps mapped onto one 0..1000·parts scale so that a bar can show the whole. */
+    /**
+     * Progress of part k of parts (the runs a fit makes one after the other) as one run: steps k·T + s of parts·T,
+     * T this part's steps.
+     */
     static Progress scaled(Progress p, int k, int parts) {
         if (p == Progress.SILENT) return p;
         return e -> {
-            double frac = e.totalSteps() > 0 ? (double) e.step() / e.totalSteps() : 0;
-            p.report(new Progress.Event(Math.round(1000 * (k + frac)), 1000L * parts, e.epoch(), e.loss(), e.gradNorm(), e.lr(),
-                    e.stepsPerSecond(), e.etaSeconds(), e.validationLoss(), e.message(), e.done() && k == parts - 1));
+            long perPart = Math.max(1, e.totalSteps());
+            long step = k * perPart + Math.min(perPart, e.step());
+            double eta = e.etaSeconds() + (parts - 1 - k) * (e.stepsPerSecond() > 0 ? perPart / e.stepsPerSecond() : 0);
+            p.report(new Progress.Event(step, perPart * parts, e.epoch(), e.loss(), e.gradNorm(), e.lr(),
+                    e.stepsPerSecond(), eta, e.validationLoss(), e.message(), e.done() && k == parts - 1));
         };
     }
 }

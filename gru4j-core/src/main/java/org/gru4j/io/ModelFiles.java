@@ -74,11 +74,24 @@ public final class ModelFiles {
     }
 
     /**
-     * What a state_dict cannot tell: the key prefix of the recurrent module among several ({@code rnn.}), and whether a
-     * plain RNN uses relu.
+     * What a state_dict cannot tell, named: {@code Options.NONE.withPrefix("encoder.rnn.").withRelu(true)}.
+     *
+     * @param prefix the key prefix of the recurrent module when the file holds several ({@code rnn.}); null: the only one
+     * @param relu   a plain RNN uses relu (the state_dict does not record it); false: tanh
      */
     public record Options(String prefix, boolean relu) {
+        /** The single recurrent module in the file; a plain RNN uses tanh. */
         public static final Options NONE = new Options(null, false);
+
+        /** The recurrent module under this key prefix ("rnn." or "rnn"; null: the only one). */
+        public Options withPrefix(String prefix) {
+            return new Options(prefix, relu);
+        }
+
+        /** A plain RNN uses relu (true) or tanh (false). */
+        public Options withRelu(boolean relu) {
+            return new Options(prefix, relu);
+        }
     }
 
     private static final List<ModelFormat> FORMATS = formats();

@@ -29,11 +29,23 @@ public final class StateDict {
 
     private static final Pattern NAME = Pattern.compile("^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\\d+)(_reverse)?$");
 
+    /** The single recurrent module among the tensors; a plain RNN uses tanh. */
+    public static Recurrent toRecurrent(Map<String, Tensor> tensors) {
+        return toRecurrent(tensors, ModelFiles.Options.NONE);
+    }
+
     /**
-     * @param prefix the key prefix of the recurrent module ("rnn." …), or null to find the single one
-     * @param relu   for a plain RNN (G = 1): relu instead of tanh
+     * The recurrent module the options name: {@code toRecurrent(sd, Options.NONE.withPrefix("encoder.rnn."))}.
+     *
+     * @param tensors a state_dict (name → tensor), e.g. from {@link TorchPickle#read} or {@link Safetensors#read}
+     * @param options the key prefix of the module when there are several, and a plain RNN's nonlinearity
+     * @return the module with the tensors' values loaded
+     * @throws IllegalArgumentException when no module, or more than one without a prefix, is found, or a tensor's
+     *                                  shape does not fit; the message names the tensor
      */
-    public static Recurrent toRecurrent(Map<String, Tensor> tensors, String prefix, boolean relu) {
+    public static Recurrent toRecurrent(Map<String, Tensor> tensors, ModelFiles.Options options) {
+        String prefix = options.prefix();
+        boolean relu = options.relu();
         Map<String, Map<String, Tensor>> modules = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Matcher m = NAME.matcher(e.getKey());

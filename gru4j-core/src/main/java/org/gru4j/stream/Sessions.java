@@ -25,8 +25,8 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * Many streams stepped through one model, each with its own state, keyed by a long (a sensor id, a user id, a hash
- * of a device name): {@code step(key, x) → y}. Each key's state — h (L,H), and c (L,H) for an LSTM — lives in one
+ * Many streams stepped through one model, each with its own state, keyed by a long (a sensor id, a user id, or
+ * {@link #key(CharSequence) Sessions.key("device-17")} for a name): {@code step(key, x) → y}. Each key's state — h (L,H), and c (L,H) for an LSTM — lives in one
  * primitive slab per segment, found through an open-addressing table; there is no object per key, so a million keys
  * of H = 64 take about 0.3 GB.
  *
@@ -110,6 +110,34 @@ public final class Sessions {
         } finally {
             seg.lock.unlock();
         }
+    }
+
+    /**
+     * The long key for a name (a device id, a user name): 64-bit FNV-1a over its UTF-8 bytes, then MurmurHash3's
+     * fmix64 finaliser — a fixed function, so a producer in another language can compute the same keys.
+     *
+     * <p>Collision policy: two names with the same key share one state (there is no second check). With n distinct
+     * names the chance that any two collide is about n²/2⁶⁵: 3·10⁻⁸ for a million names, 3·10⁻⁴ for a hundred
+     * million. Where that is too much, give each name a unique long yourself (a dictionary, a database id).
+     */
+    public static long key(CharSequence name) {
+        return key(name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The long key for a UUID: {@link #key(byte[])} of its 16 bytes, most significant first. */
+    public static long key(java.util.UUID id) {
+        return key(java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array());
+    }
+
+    /** The long key for a byte string: 64-bit FNV-1a, then fmix64 (see {@link #key(CharSequence)} for collisions). */
+    public static long key(byte[] bytes) {
+        long h = 0xcbf29ce484222325L;                         // FNV-1a: h = (h ^ b) · 0x100000001b3 per byte
+        for (byte b : bytes) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        h ^= h >>> 33;                                        // fmix64: spread every input bit over all 64
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
     }
 
     /** Steps one key and returns a new array with the output (H). */

@@ -52,6 +52,27 @@ class ForecasterTest {
     }
 
     @Test
+    void theSeedsProgressCountsTheirStepsAsOneRun() {
+        double[] y = daily(400, 3);
+        Forecaster.Config c = Forecaster.Config.defaults(14, 7).withTraining(8, 3, 3, 1).withLog(false);
+        java.util.List<Progress.Event> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Forecaster.fit(y, c, events::add);
+        // window max(2·7, 2·14) = 28 → 400 − 28 − 14 + 1 = 359 windows: 3 epochs of 23 batches, for each of 3 seeds
+        long total = 3 * Forecaster.steps(359, 3);
+        assertEquals(207, total);
+        long last = 0;
+        for (Progress.Event e : events) {
+            assertEquals(total, e.totalSteps(), "every report counts the whole run's steps");
+            assertTrue(e.step() >= last && e.step() <= total, "steps never go back nor past the total: " + e.step());
+            last = e.step();
+        }
+        Progress.Event end = events.get(events.size() - 1);
+        assertTrue(end.done());
+        assertEquals(total, end.step());
+        assertEquals(1, events.stream().filter(Progress.Event::done).count(), "done once, when every seed is");
+    }
+
+    @Test
     void twentyYearsOfDailyValuesBeatSeasonalNaiveWithTheDefaults() {
         double[] y = daily(7305, 7);
         long t0 = System.nanoTime();

@@ -68,7 +68,7 @@ class HostileConfigTest {
                 "bias_ih_l0", "bias_hh_l0"}) {
             sd.put(n, n.startsWith("bias") ? t(3) : t(3, 1));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StateDict.toRecurrent(sd, null, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StateDict.toRecurrent(sd));
         oneLine(e, "missing tensor 'weight_ih_l1'", "dense");
     }
 

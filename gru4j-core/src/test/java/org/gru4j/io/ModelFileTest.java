@@ -138,8 +138,8 @@ class ModelFileTest {
         assertClose(want.hn().data, back.hn().data, 1e-6);
         if (want.cn() != null) assertClose(want.cn().data, back.cn().data, 1e-6);
         // read as a plain state_dict (no metadata), as the run command does
-        ModelFiles.Contents plain = ModelFiles.Contents.of(org.gru4j.io.StateDict.toRecurrent(Safetensors.read(s).tensors(), null,
-                cf.cell() == CellKind.RNN_RELU));
+        ModelFiles.Contents plain = ModelFiles.Contents.of(org.gru4j.io.StateDict.toRecurrent(Safetensors.read(s).tensors(),
+                ModelFiles.Options.NONE.withRelu(cf.cell() == CellKind.RNN_RELU)));
         assertClose(want.y().data, plain.recurrent().forward(x).y().data, 1e-6);
     }
 

@@ -95,6 +95,25 @@ class SessionsTest {
         }
     }
 
+    /** Names to keys: the documented function (values from an independent Python implementation), no collisions seen. */
+    @Test
+    void namesHashToTheDocumentedKeys() {
+        assertEquals(-1166397803181037274L, Sessions.key(""));
+        assertEquals(-9033471704281723301L, Sessions.key("a"));
+        assertEquals(-3352221456300155415L, Sessions.key("device-17"));
+        assertEquals(-7309443716806476511L, Sessions.key("ü"), "UTF-8 bytes, not UTF-16 chars");
+        assertEquals(-7922739401579481872L, Sessions.key(java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000")));
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 1_000_000; i++) keys.add(Sessions.key("sensor-" + i));
+        assertEquals(1_000_000, keys.size(), "a million names, a million keys");
+        // a name's key steps the same state as that long
+        Sessions s = new Sessions(model(CellKind.GRU, 2, 3, 1, 1));
+        float[] x = {0.5f, -1f};
+        s.step(Sessions.key("device-17"), x);
+        assertArrayEquals(s.state(-3352221456300155415L), s.state(Sessions.key("device-17")));
+        assertNotNull(s.state(-3352221456300155415L));
+    }
+
     /** The key table against a HashMap under random inserts and removals (probing, deletion, growth). */
     @Test
     void tableAgreesWithHashMap() {
