@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 "Backtest: trains on all but the last K points, forecasts those K, and prints MAE, RMSE and MASE (scaled by the "
                         + "in-sample seasonal-naive MAE, Hyndman & Koehler 2006) for the GRU and for seasonal naive. Then trains on "
                         + "the whole series and prints the K points after its end.",
-                "Gaps (empty, NA, NaN cells) are filled by linear interpolation (carried at the ends). Rows are sorted by "
+                "Gaps (empty, NA, NaN cells, and rows missing from an evenly spaced --time-column) are filled by linear interpolation (carried at the ends). Rows are sorted by "
                         + "--time-column when it is given and they are not in order.",
                 "The last line is mase=<gru> naive_mase=<seasonal naive>."})
 final class ForecastCommand implements Callable<Integer> {
@@ -89,6 +89,21 @@ final class ForecastCommand implements Callable<Integer> {
                 time = time.permuted(order);
                 System.out.println("rows sorted by " + timeColumn + " (they were not in time order)");
             }
+        }
+        if (time != null) {
+            // rows lost from a regular series are gaps (so a season stays S rows long); a pattern of missing stamps or
+            // stamps off the grid is said and left as it is
+            TimeAxis.Grid grid = time.grid(y);
+            if (grid.inserted() > 0) {
+                System.out.printf(Locale.ROOT, "%d missing time stamp%s (step %s) inserted as gaps%n", grid.inserted(),
+                        grid.inserted() == 1 ? "" : "s", time.formatStep());
+            } else if (grid.missing() > 0 || grid.offGrid() > 0) {
+                System.out.printf(Locale.ROOT, "note: the time stamps are not evenly spaced (usual step %s; %s): the rows are used as "
+                        + "consecutive points%n", time.formatStep(), grid.offGrid() > 0 ? grid.offGrid() + " spacings are not whole steps"
+                        : grid.missing() + " stamps missing, more than a tenth of the rows, so not filled in");
+            }
+            y = grid.y();
+            time = grid.time();
         }
         int filled = Gaps.interpolate(y, csv + " column '" + column + "'");
         int n = y.length;

@@ -162,17 +162,99 @@ public final class TimeAxis {
         return new TimeAxis(kind, v);
     }
 
+    /**
+     * Where a stamp sits on the series' grid: the value itself, except for dates that all fall on the 1st of a month
+     * (monthly data written as 1949-01-01), which count in months so that a month is one step whatever its length.
+     */
+    private double[] coordinates() {
+        if (!monthStarts()) return value;
+        double[] c = new double[value.length];
+        for (int i = 0; i < c.length; i++) {
+            LocalDate d = LocalDate.ofEpochDay((long) value[i]);
+            c[i] = d.getYear() * 12.0 + d.getMonthValue() - 1;
+        }
+        return c;
+    }
+
+    private boolean monthStarts() {
+        if (kind != Kind.DATE || value.length < 2) return false;
+        for (double v : value) if (LocalDate.ofEpochDay((long) v).getDayOfMonth() != 1) return false;
+        return true;
+    }
+
+    /** The stamp at grid coordinate c (the inverse of {@link #coordinates}). */
+    private double stamp(double c) {
+        if (!monthStarts()) return c;
+        return YearMonth.of((int) Math.floor(c / 12), (int) (c - 12 * Math.floor(c / 12)) + 1).atDay(1).toEpochDay();
+    }
+
+    /** The median spacing of the (sorted) stamps in grid units (months for month-start dates); 1 for a single stamp. */
+    public double step() {
+        double[] c = coordinates();
+        int n = c.length;
+        if (n < 2) return 1;
+        double[] d = new double[n - 1];
+        for (int i = 1; i < n; i++) d[i - 1] = c[i] - c[i - 1];
+        Arrays.sort(d);
+        return d[(n - 1) / 2];
+    }
+
     /** h steps of the median spacing after the last stamp. */
     public double after(int h) {
-        int n = value.length;
-        double step = 1;
-        if (n > 1) {
-            double[] d = new double[n - 1];
-            for (int i = 1; i < n; i++) d[i - 1] = value[i] - value[i - 1];
-            Arrays.sort(d);
-            step = d[(n - 1) / 2];
+        double[] c = coordinates();
+        return stamp(c[c.length - 1] + h * step());
+    }
+
+    /**
+     * A series on its time grid: y with a NaN (a gap, for the caller to fill) at each stamp missing between two rows,
+     * and the stamps with them; {@code inserted} of them. Nothing is inserted when the rows are not on one grid
+     * ({@code offGrid} spacings are not a whole number of median steps) or when the missing stamps would be more than
+     * a tenth of the rows (a pattern, such as business days, rather than lost rows): then the rows stay consecutive.
+     */
+    public record Grid(TimeAxis time, double[] y, int inserted, long missing, int offGrid) {}
+
+    /** See {@link Grid}; the stamps must be sorted and distinct. */
+    public Grid grid(double[] y) {
+        double[] c = coordinates();
+        int n = c.length;
+        double step = step();
+        long missing = 0;
+        int offGrid = 0;
+        for (int i = 1; i < n; i++) {
+            double k = (c[i] - c[i - 1]) / step;
+            long whole = Math.round(k);
+            if (Math.abs(k - whole) > 1e-9 * Math.max(1, k)) offGrid++;
+            else missing += whole - 1;
         }
-        return value[n - 1] + h * step;
+        if (missing == 0 || offGrid > 0 || missing > n / 10) return new Grid(this, y, 0, missing, offGrid);
+        int m = n + (int) missing;
+        double[] v = new double[m], out = new double[m];
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                long whole = Math.round((c[i] - c[i - 1]) / step);
+                for (long g = 1; g < whole; g++, j++) {
+                    v[j] = stamp(c[i - 1] + g * step);
+                    out[j] = Double.NaN;
+                }
+            }
+            v[j] = value[i];
+            out[j++] = y[i];
+        }
+        return new Grid(new TimeAxis(kind, v), out, (int) missing, missing, 0);
+    }
+
+    /** The step as a reader says it: "1 month", "7 days", "3600 s", "1". */
+    public String formatStep() {
+        double st = step();
+        String num = st == Math.rint(st) ? Long.toString((long) st) : Double.toString(st);
+        if (monthStarts()) return num + (st == 1 ? " month" : " months");
+        return switch (kind) {
+            case NUMBER -> num;
+            case MONTH -> num + (st == 1 ? " month" : " months");
+            case DATE -> num + (st == 1 ? " day" : " days");
+            case DATETIME -> num + " s";
+        };
     }
 
     /** A value on the plot's x axis: a Date for calendar kinds, the number otherwise. */

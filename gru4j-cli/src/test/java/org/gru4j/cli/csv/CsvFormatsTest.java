@@ -73,6 +73,52 @@ class CsvFormatsTest {
     }
 
     @Test
+    void rowsMissingFromAnEvenlySpacedSeriesBecomeGapsAPatternDoesNot() throws IOException {
+        // monthly, 1950-08 lost: one NaN where it was, and the stamps with it
+        StringBuilder monthly = new StringBuilder("when,v\n"), starts = new StringBuilder("when,v\n");
+        for (int i = 0; i < 40; i++) {
+            if (i == 19) continue;
+            monthly.append(java.time.YearMonth.of(1949, 1).plusMonths(i)).append(',').append(i).append('\n');
+            starts.append(java.time.LocalDate.of(1949, 1, 1).plusMonths(i)).append(',').append(i).append('\n');
+        }
+        for (String text : new String[]{monthly.toString(), starts.toString()}) {
+            Csv csv = Csv.read(file("m.csv", text));
+            TimeAxis t = TimeAxis.read(csv, "when", "--time-column");
+            TimeAxis.Grid g = t.grid(csv.numbers("v", "--column"));
+            assertEquals(1, g.inserted(), text.substring(0, 20));
+            assertEquals(40, g.y().length);
+            assertTrue(Double.isNaN(g.y()[19]) && g.y()[18] == 18 && g.y()[20] == 20);
+            assertEquals("1950-08", g.time().format(g.time().value[19]).substring(0, 7));
+            assertEquals("1 month", t.formatStep());
+            // month-start dates step by months, not by 31 days: the 3rd month after 1952-04-01 is 1952-07-01
+            if (t.kind == TimeAxis.Kind.DATE) assertEquals("1952-07-01", t.format(t.after(3)));
+        }
+        // business days: the weekends are a pattern (2 in 7), not lost rows
+        StringBuilder weekdays = new StringBuilder("when,v\n");
+        for (java.time.LocalDate d = java.time.LocalDate.of(2024, 1, 1); d.getYear() == 2024; d = d.plusDays(1)) {
+            if (d.getDayOfWeek().getValue() <= 5) weekdays.append(d).append(",1\n");
+        }
+        Csv wd = Csv.read(file("w.csv", weekdays.toString()));
+        TimeAxis.Grid g = TimeAxis.read(wd, "when", "--time-column").grid(wd.numbers("v", "--column"));
+        assertEquals(0, g.inserted());
+        assertTrue(g.missing() > 100);
+        // stamps off the grid are left alone
+        Csv odd = Csv.read(file("o.csv", "t,v\n0,1\n1,2\n2,3\n3.5,4\n4.5,5\n5.5,6\n"));
+        TimeAxis.Grid o = TimeAxis.read(odd, "t", "--time-column").grid(odd.numbers("v", "--column"));
+        assertEquals(0, o.inserted());
+        assertEquals(1, o.offGrid());
+        // the forecast says it and fills the gap
+        StringBuilder air = new StringBuilder("month,passengers\n");
+        List<String> lines = Files.readAllLines(Path.of("../data/airline/airline-passengers.csv"));
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).startsWith("1950-08")) air.append(lines.get(i)).append('\n');
+        var res = gru4j("forecast", "--csv", file("air.csv", air.toString()).toString(), "--column", "passengers", "--time-column", "month",
+                "--season", "12", "--horizon", "12", "--epochs", "2", "--seeds", "1", "--quiet");
+        assertEquals(0, res.code(), res.err());
+        assertTrue(res.out().contains("1 missing time stamp (step 1 month) inserted as gaps")
+                && res.out().contains("144 points from 1949-01 to 1960-12, 1 gap filled"), res.out());
+    }
+
+    @Test
     void aWideHeaderIsCheckedForDuplicatesInLinearTime() throws IOException {
         int C = 300_000;
         StringBuilder sb = new StringBuilder();
