@@ -57,8 +57,9 @@ final class ProgressView implements Progress, AutoCloseable {
     private long shown;                          // the largest thousandth shown: the bar never goes back
     private long lastStep, lastMax;
     private String extra = "";
-    private long lastPlain = System.nanoTime();
+    long lastPlain = System.nanoTime();          // package-private: a test moves it back instead of waiting
     private boolean reported, closed;
+    private String lastLine;
     /** The last event's step and epoch: what the run did. */
     volatile long steps;
     volatile int epoch;
@@ -182,8 +183,11 @@ final class ProgressView implements Progress, AutoCloseable {
     private void plain() {
         lastPlain = System.nanoTime();
         Optional<Duration> eta = shown >= SCALE ? Optional.empty() : eta(lastStep, lastMax);
-        err.println(String.format(Locale.ROOT, "%s %d%% step %s%s %s", task, shown / 10, lastMax > 0 ? lastStep + "/" + lastMax : "" + lastStep,
-                eta.map(d -> " ETA " + seconds(d)).orElse(""), extra).trim());
+        String line = String.format(Locale.ROOT, "%s %d%% step %s%s %s", task, shown / 10, lastMax > 0 ? lastStep + "/" + lastMax : "" + lastStep,
+                eta.map(d -> " ETA " + seconds(d)).orElse(""), extra).trim();
+        if (line.equals(lastLine)) return;      // the end line when the last timed line already said it
+        lastLine = line;
+        err.println(line);
         err.flush();
     }
 

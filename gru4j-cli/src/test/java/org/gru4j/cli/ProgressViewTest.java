@@ -33,6 +33,21 @@ class ProgressViewTest {
     }
 
     @Test
+    void theEndLineIsNotRepeatedWhenTheLastTimedLineSaidIt() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressView v = new ProgressView("train", 0, false, false, err)) {
+            v.report(at(500, 1000, false));
+            v.lastPlain -= (long) (2 * ProgressView.PLAIN_SECONDS * 1e9);     // as if 20 s had passed
+            v.report(at(1000, 1000, false));                                      // a timed line at 100 %
+            v.report(at(1000, 1000, true));
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, out.lines().count(), out);
+        assertTrue(out.startsWith("train 100% step 1000/1000"), out);
+    }
+
+    @Test
     void onATerminalThePercentageNeverGoesBackWhenTheTotalGrows() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
