@@ -49,7 +49,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prefix applies to a .pt/.pth/.safetensors state_dict, not to " + in.getFileName());
         }
         ModelFiles.Contents c = ModelFiles.read(in, new ModelFiles.Options(prefix, nonlinearity.equals("relu")));
-        String note = "";
+        String note = c.unusedNote() == null ? "" : "; left out: " + c.unusedNote();
         if (c.training() != null && (dropTraining || !(to instanceof ModelFile))) {
             if (!dropTraining) note += "; training state left out (only .gru4j holds it)";
             c = c.withoutTraining();

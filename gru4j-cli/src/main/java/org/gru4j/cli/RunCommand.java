@@ -75,7 +75,12 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
         }
         // a sequence model runs its recurrent stack (its rnn.* part)
-        Module m = ModelFiles.read(model, new ModelFiles.Options(prefix, nonlinearity.equals("relu"))).model();
+        ModelFiles.Contents contents = ModelFiles.read(model, new ModelFiles.Options(prefix, nonlinearity.equals("relu")));
+        if (contents.unusedNote() != null && prefix == null) {     // with --prefix the user has chosen among them
+            System.err.println("note: " + model + ": only the recurrent module runs; " + contents.unusedNote()
+                    + " (a state_dict does not say how they connect: export the whole model to ONNX to run it whole)");
+        }
+        Module m = contents.model();
         Recurrent rnn = m instanceof SequenceModel s ? s.stack : (Recurrent) m;
         Tensor x = Npy.read(input);
         if (x.rank() != 3) {

@@ -98,6 +98,23 @@ public class RunCommandTest {
     }
 
     @Test
+    void aStateDictOfALargerNetworkRunsItsRecurrentModuleAndSaysWhatWasLeftOut() throws IOException {
+        Path ex = examples(), y = tmp.resolve("y.npy"), f = tmp.resolve("net.safetensors");
+        java.util.Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+        sd.put("emb.weight", Tensor.zeros(10, 8));
+        org.gru4j.io.ModelFiles.read(ex.resolve("gru.pt")).model().stateDict().forEach((k, v) -> sd.put("gru." + k, v));
+        sd.put("fc.weight", Tensor.zeros(3, 16));
+        org.gru4j.io.Safetensors.write(f, sd, java.util.Map.of());
+        Result r = gru4j("run", "--model", s(f), "--input", s(ex.resolve("x.npy")), "--output", s(y));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("note: ") && r.err().contains("only the recurrent module runs; 2 tensors outside the recurrent module: "
+                + "emb.weight, fc.weight") && r.err().lines().count() == 1, r.err());
+        assertClose(ex.resolve("y_torch.npy"), y);
+        Result c = gru4j("convert", s(f), s(tmp.resolve("g.gru4j")));
+        assertTrue(c.code() == 0 && c.out().contains("left out: 2 tensors outside the recurrent module"), c.out() + c.err());
+    }
+
+    @Test
     void batchFirst() throws IOException {
         Path ex = examples(), y = tmp.resolve("y.npy"), hn = tmp.resolve("hn.npy");
         Path xbf = swapped(ex.resolve("x.npy"), tmp.resolve("x_bf.npy"));
@@ -134,7 +151,12 @@ public class RunCommandTest {
             List<String> args = new ArrayList<>(List.of("run", "--model", s(fixture("tagger.pt")), "--input", s(fixture("tagger_x.npy")),
                     "--output", s(y), "--hn", s(hn)));
             args.addAll(List.of(prefix));
-            ok(gru4j(args.toArray(String[]::new)));
+            Result r = gru4j(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            // without --prefix the tensors that do not run are named; with it the user has chosen
+            assertEquals(prefix.length == 0 ? "note: " + s(fixture("tagger.pt")) + ": only the recurrent module runs; 4 tensors outside the "
+                    + "recurrent module: model.embed.weight, model.embed.bias, model.head.weight, model.head.bias (a state_dict does not "
+                    + "say how they connect: export the whole model to ONNX to run it whole)\n" : "", r.err().replace(System.lineSeparator(), "\n"));
             assertClose(fixture("tagger_y.npy"), y);
             assertClose(fixture("tagger_hn.npy"), hn);
         }

@@ -40,13 +40,21 @@ public final class ModelFiles {
      * @param metadata the file's own fields beyond the configuration (a language model's vocab, seq_len, val_bpc);
      *                 empty when there are none. Written back by the formats that keep metadata; a 'format' here
      *                 chooses the layout of the configuration fields ({@link ConfigCodec#CHAR_LM}).
+     * @param unused   tensors of the file that are not part of the model: a state_dict of a larger network holds its
+     *                 other layers (an embedding, a head) but not how they connect, so only the recurrent module is
+     *                 read; empty for gru4j's own files
      */
-    public record Contents(Module model, Checkpoint training, Map<String, String> metadata) {
+    public record Contents(Module model, Checkpoint training, Map<String, String> metadata, List<String> unused) {
         public Contents {
             if (!(model instanceof Recurrent) && !(model instanceof SequenceModel)) {
                 throw new IllegalArgumentException("a model file holds a Recurrent or a SequenceModel, not " + model);
             }
             metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+            unused = unused == null ? List.of() : List.copyOf(unused);
+        }
+
+        public Contents(Module model, Checkpoint training, Map<String, String> metadata) {
+            this(model, training, metadata, List.of());
         }
 
         public static Contents of(Module model) {
@@ -68,8 +76,19 @@ public final class ModelFiles {
             return model instanceof SequenceModel s ? s.config.recurrent() : ((Recurrent) model).config;
         }
 
+        /**
+         * One line on the {@link #unused} tensors for a reader ("3 tensors outside the recurrent module: emb.weight,
+         * fc.weight, fc.bias"; at most 6 names), or null when there are none.
+         */
+        public String unusedNote() {
+            if (unused.isEmpty()) return null;
+            List<String> shown = unused.size() > 6 ? unused.subList(0, 6) : unused;
+            return unused.size() + " tensor" + (unused.size() == 1 ? "" : "s") + " outside the recurrent module: "
+                    + Untrusted.text(String.join(", ", shown)) + (unused.size() > 6 ? ", … " + (unused.size() - 6) + " more" : "");
+        }
+
         public Contents withoutTraining() {
-            return new Contents(model, null, metadata);
+            return new Contents(model, null, metadata, unused);
         }
     }
 

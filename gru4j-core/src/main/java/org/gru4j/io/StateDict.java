@@ -44,6 +44,11 @@ public final class StateDict {
      *                                  shape does not fit; the message names the tensor
      */
     public static Recurrent toRecurrent(Map<String, Tensor> tensors, ModelFiles.Options options) {
+        return contents(tensors, options).recurrent();
+    }
+
+    /** The recurrent module as a file's contents, with the names of the tensors that are not part of it. */
+    static ModelFiles.Contents contents(Map<String, Tensor> tensors, ModelFiles.Options options) {
         String prefix = options.prefix();
         boolean relu = options.relu();
         Map<String, Map<String, Tensor>> modules = new LinkedHashMap<>();
@@ -116,7 +121,11 @@ public final class StateDict {
         requireFinite(sd);
         Recurrent r = new Recurrent(config);
         r.load(sd);
-        return r;
+        String p = null;
+        for (Map.Entry<String, Map<String, Tensor>> e : modules.entrySet()) if (e.getValue() == sd) p = e.getKey();
+        List<String> unused = new ArrayList<>();
+        for (String name : tensors.keySet()) if (!(name.startsWith(p) && sd.containsKey(name.substring(p.length())))) unused.add(name);
+        return new ModelFiles.Contents(r, null, Map.of(), unused);
     }
 
     /**

@@ -24,7 +24,7 @@ public final class TorchPt implements ModelFormat {
     @Override
     public ModelFiles.Contents read(Path file, ModelFiles.Options options) throws IOException {
         try {
-            return ModelFiles.Contents.of(StateDict.toRecurrent(TorchPickle.read(file), options));
+            return StateDict.contents(TorchPickle.read(file), options);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, e.getMessage(), e);
         }

@@ -102,7 +102,7 @@ public final class TorchSafetensors implements ModelFormat {
             if (configRequired) return ModelFile.fromSafetensors(file, st);   // refuses, naming what is missing
         }
         try {
-            return ModelFiles.Contents.of(StateDict.toRecurrent(st.tensors(), options));
+            return StateDict.contents(st.tensors(), options);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, e.getMessage(), e);
         }
