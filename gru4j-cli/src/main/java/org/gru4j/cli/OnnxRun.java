@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * {@code gru4j run --model FILE.onnx}: --input feeds the graph's first input (float32, or int32/int64 when the graph
  * declares an integer tensor, e.g. token ids), in the graph's own layout; --feed NAME=FILE feeds any input by name;
- * an input left over that is named like h0 / initial_h takes --h0, one like c0 / initial_c takes --c0 (zeros when the
- * flag is absent). The first output goes to --output, the second to --hn, the third to --cn; --fetch NAME=FILE
+ * an input left over that is named like h0 / initial_h takes --h0, one like c0 / initial_c takes --c0; an initial state
+ * left out of the feeds (OnnxGraph.initialStates, whatever its name) is zeros, by OnnxGraph.run. The first output goes to --output, the second to --hn, the third to --cn; --fetch NAME=FILE
  * writes any output by name. Integer outputs are written as float32 when every value is exact in float32.
  */
 final class OnnxRun {
@@ -60,12 +60,16 @@ final class OnnxRun {
             boolean isH = n.contains("h0") || n.contains("h_0") || n.contains("initial_h");
             boolean isC = n.contains("c0") || n.contains("c_0") || n.contains("initial_c");
             Path flag = isH ? c.h0 : isC ? c.c0 : null;
-            if (!isH && !isC) {
-                throw new IllegalArgumentException(file + ": input '" + v.name() + "' has no flag (feed it with --feed " + v.name() + "=FILE.npy)");
+            if (flag != null) {
+                usedH0 |= isH;
+                usedC0 |= isC;
+                feeds.put(v.name(), read(isH ? "--h0" : "--c0", flag, v));
+            } else if (!g.initialStates.contains(v.name())) {
+                // an initial state left out is zeros (OnnxGraph.run); anything else must be fed
+                throw new IllegalArgumentException(file + ": input '" + v.name() + "' " + (isH || isC
+                        ? "is no initial state of a GRU/LSTM/RNN node, so it has no zeros default: pass " + (isH ? "--h0" : "--c0") + " FILE.npy"
+                        : "has no flag (feed it with --feed " + v.name() + "=FILE.npy)"));
             }
-            usedH0 |= isH && flag != null;
-            usedC0 |= isC && flag != null;
-            feeds.put(v.name(), flag != null ? read(isH ? "--h0" : "--c0", flag, v) : zeros(v, xInfo, x, c.model));
         }
         if (c.h0 != null && !usedH0) throw new IllegalArgumentException("--h0: " + file + " has no initial-state input left to feed (inputs: " + g.inputNames() + ")");
         if (c.c0 != null && !usedC0) throw new IllegalArgumentException("--c0: " + file + " has no initial cell-state input left to feed (inputs: " + g.inputNames() + ")");
@@ -112,24 +116,5 @@ final class OnnxRun {
             f[k] = l;
         }
         return new Tensor(v.shape(), f);
-    }
-
-    /** Zeros in the declared shape of v; a symbolic dimension takes the size X has where X declares the same symbol. */
-    private static Value zeros(ValueInfo v, ValueInfo xInfo, Value x, Path model) {
-        int[] shape = new int[v.dims().size()];
-        for (int k = 0; k < shape.length; k++) {
-            Object d = v.dims().get(k);
-            if (d instanceof Long l && l > 0) {
-                shape[k] = (int) (long) l;
-                continue;
-            }
-            int at = xInfo.dims().indexOf(d);
-            if (!(d instanceof String) || at < 0 || at >= x.rank()) {
-                throw new IllegalArgumentException(model.getFileName() + ": input '" + v.name() + "' has dimension " + d
-                        + " that X does not determine; pass it with --h0/--c0 or --feed");
-            }
-            shape[k] = x.shape()[at];
-        }
-        return Value.of(Tensor.zeros(shape));
     }
 }

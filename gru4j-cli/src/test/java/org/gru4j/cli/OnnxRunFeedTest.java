@@ -68,6 +68,29 @@ class OnnxRunFeedTest {
     }
 
     @Test
+    void aLeftOutInitialStateIsZerosWhateverItsName(@TempDir Path tmp) throws Exception {
+        // 'state' feeds the GRU's initial_h: no flag takes it by name, and left out it is zeros (OnnxGraph.run)
+        Map<String, Tensor> t = Safetensors.read(FIXTURES.resolve(CASE + ".safetensors")).tensors();
+        Tensor ids = t.get("in.ids");
+        long[] v = new long[ids.size()];
+        for (int i = 0; i < v.length; i++) v[i] = (long) ids.data[i];
+        Path in = intNpy(tmp.resolve("ids.npy"), 8, ids.shape, v);
+        Npy.write(tmp.resolve("zeros.npy"), Tensor.zeros(t.get("in.state").shape));
+        String model = FIXTURES.resolve(CASE + ".onnx").toString();
+        assertEquals(0, Main.execute("run", "--model", model, "--input", in.toString(), "--output", tmp.resolve("a.npy").toString(),
+                "--fetch", "hn=" + tmp.resolve("ahn.npy")));
+        assertEquals(0, Main.execute("run", "--model", model, "--input", in.toString(), "--feed", "state=" + tmp.resolve("zeros.npy"),
+                "--output", tmp.resolve("b.npy").toString(), "--fetch", "hn=" + tmp.resolve("bhn.npy")));
+        for (String[] ab : new String[][]{{"a", "b"}, {"ahn", "bhn"}}) {
+            Tensor a = Npy.read(tmp.resolve(ab[0] + ".npy")), b = Npy.read(tmp.resolve(ab[1] + ".npy"));
+            assertArrayEquals(b.shape, a.shape);
+            assertArrayEquals(b.data, a.data, ab[0] + ": the left-out state is fed zeros, bit for bit");
+        }
+        Tensor fed = t.get("in.state");
+        assertFalse(java.util.Arrays.equals(fed.data, new float[fed.size()]), "the fixture's state is not zeros (the comparison above means something)");
+    }
+
+    @Test
     void refusals(@TempDir Path tmp) throws Exception {
         Map<String, Tensor> t = Safetensors.read(FIXTURES.resolve(CASE + ".safetensors")).tensors();
         Npy.write(tmp.resolve("state.npy"), t.get("in.state"));

@@ -14,13 +14,20 @@ import java.util.Set;
  * An ONNX model ready to run: its main graph compiled by {@link GraphPlan} (initializers decoded, every node checked
  * to be an operator gru4j implements, every value read produced by something, the nodes ordered by dependency,
  * unneeded nodes left out, subgraphs compiled in the scope of their node). {@link #run} then evaluates it within a
- * {@link Budget}. Not thread-safe (the recurrent nodes keep workspaces).
+ * {@link Budget}. An initial state of a recurrent node that a run leaves out is zeros (see {@link InitialStates} for
+ * which inputs count as one). Not thread-safe (the recurrent nodes keep workspaces).
  */
 public final class OnnxGraph {
     public final OnnxModel model;
     /** The graph inputs a caller must feed: the declared inputs that are not initializers, in declaration order. */
     public final List<ValueInfo> inputs;
     public final List<ValueInfo> outputs;
+    /**
+     * The inputs a run may leave out, which are then zeros: the graph inputs that only ever become the initial_h or
+     * initial_c of GRU, LSTM or RNN nodes (directly or through Slice, Reshape, … — see {@link InitialStates}), in
+     * declaration order.
+     */
+    public final Set<String> initialStates;
     private final GraphPlan plan;
     private final long opset;
 
@@ -43,6 +50,7 @@ public final class OnnxGraph {
         plan.fold(Map.of(), new Budget(GraphPlan.FOLD_LIMIT));
         this.inputs = plan.inputs;
         this.outputs = plan.outputs;
+        this.initialStates = java.util.Collections.unmodifiableSet(InitialStates.of(model.graph(), inputs));
     }
 
     /** Tests: run every recurrent node on {@link ReferenceRecurrent}, the straightforward path. */
@@ -56,7 +64,9 @@ public final class OnnxGraph {
 
     /**
      * Evaluates the graph. Every input in {@link #inputs} must be fed, with its declared rank and its fixed
-     * dimensions; returns the graph outputs by name, in declaration order.
+     * dimensions, except the {@link #initialStates}: one left out is zeros in its declared shape, a symbolic dimension
+     * ("batch") taking its size from a fed input that declares the same symbol (refused, naming the input and its
+     * declared shape, when none does). Returns the graph outputs by name, in declaration order.
      */
     public Map<String, Value> run(Map<String, Value> feeds) throws IOException {
         return run(feeds, Budget.forRun());
@@ -68,12 +78,20 @@ public final class OnnxGraph {
                 throw new IllegalArgumentException("the model has no input '" + name + "' (inputs: " + inputNames() + ")");
             }
         }
+        Map<String, Value> all = new LinkedHashMap<>(feeds);
         for (ValueInfo v : inputs) {
             Value x = feeds.get(v.name());
-            if (x == null) throw new IllegalArgumentException("input '" + v.name() + "' is required (inputs: " + inputNames() + ")");
+            if (x == null && initialStates.contains(v.name())) {
+                all.put(v.name(), InitialStates.zeros(v, inputs, feeds));
+                continue;
+            }
+            if (x == null) {
+                throw new IllegalArgumentException("input '" + v.name() + "' is required (inputs: " + inputNames()
+                        + (initialStates.isEmpty() ? "" : "; initial states, zeros when left out: " + initialStates) + ")");
+            }
             checkDeclared(v, x);
         }
-        Value[] out = plan.run(feeds, null, budget);
+        Value[] out = plan.run(all, null, budget);
         Map<String, Value> result = new LinkedHashMap<>();
         for (int k = 0; k < out.length; k++) result.put(outputs.get(k).name(), out[k]);
         return result;
