@@ -49,12 +49,8 @@ final class BenchCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--steps", defaultValue = "100", paramLabel = "T", description = "time steps per sequence; default ${DEFAULT-VALUE}")
     int steps;
-    @Option(names = "--input-size", paramLabel = "I", description = "input features per step; default ${DEFAULT-VALUE}")
-    int input = 64;
-    @Option(names = "--input", hidden = true, paramLabel = "I", description = OldNames.PREFIX + "--input-size")
-    void input(int i) {
-        input = i;
-    }
+    @picocli.CommandLine.Mixin
+    InputSize inputSize = new InputSize(64);
     @Option(names = "--hidden", defaultValue = "256", paramLabel = "H", description = "hidden size; default ${DEFAULT-VALUE}")
     int hidden;
     @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "stacked layers; default ${DEFAULT-VALUE}")
@@ -75,6 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CellKind kind = cell.kind();
+        int input = inputSize.value;
         if (!mode.equals("infer") && !mode.equals("train") && !mode.equals("stream")) {
             throw new IllegalArgumentException("--mode must be infer, train or stream, got '" + mode + "'");
         }

@@ -71,15 +71,7 @@ final class LongMemoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LongMemory.Settings d = quick ? LongMemory.Settings.quick(out, seed) : LongMemory.Settings.full(out, seed);
-        List<CellKind> kinds = d.cells();
-        String cellFlag = OldNames.typed(spec, "--cell");
-        if (cells != null) {
-            kinds = new ArrayList<>();
-            for (String c : cells) kinds.add(nonlinearity.cell(cellFlag, c));
-        } else if (nonlinearity.relu()) {
-            kinds = d.cells().stream().map(k -> k == CellKind.RNN_TANH ? CellKind.RNN_RELU : k).toList();
-        }
-        if (!kinds.isEmpty()) nonlinearity.requirePlain(cellFlag, kinds);
+        List<CellKind> kinds = kinds(d.cells());
         List<String> ts = tasks == null ? d.tasks() : tasks.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
         LongMemory.Settings s = new LongMemory.Settings(ts, lengths != null ? lengths : d.addingLengths(),
                 lengths != null ? lengths : d.copyLengths(), kinds, or(hidden, d.hidden()), or(epochs, d.epochs()),
@@ -96,6 +88,19 @@ final class LongMemoryCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.out.println(r.lastLine());
         return 0;
+    }
+
+    /** The cells compared: --cell (or the defaults), a plain RNN made relu by --nonlinearity relu. */
+    List<CellKind> kinds(List<CellKind> byDefault) {
+        String flag = OldNames.typed(spec, "--cell");
+        List<CellKind> kinds = new ArrayList<>();
+        if (cells == null) {
+            for (CellKind k : byDefault) kinds.add(k == CellKind.RNN_TANH && nonlinearity.relu() ? CellKind.RNN_RELU : k);
+        } else {
+            for (String c : cells) kinds.add(nonlinearity.cell(flag, c));
+        }
+        if (!kinds.isEmpty()) nonlinearity.requirePlain(flag, kinds);
+        return kinds;
     }
 
     /** The experiment's report and the PNG of each task and length. */

@@ -44,7 +44,8 @@ final class Nonlinearity {
     /** Refuses --nonlinearity when none of the cells given to {@code flag} is a plain RNN: it would change nothing. */
     void requirePlain(String flag, java.util.Collection<CellKind> cells) {
         if (value != null && cells.stream().noneMatch(Nonlinearity::plain)) {
-            throw new IllegalArgumentException("--nonlinearity is for a plain RNN (" + flag + " rnn), not " + cells.iterator().next().id());
+            throw new IllegalArgumentException("--nonlinearity is for a plain RNN (" + flag + " rnn), not "
+                    + String.join(", ", cells.stream().map(CellKind::id).toList()));
         }
     }
 

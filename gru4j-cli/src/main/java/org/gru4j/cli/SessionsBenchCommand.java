@@ -31,12 +31,8 @@ final class SessionsBenchCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin
     CellOption cell = new CellOption();
-    @Option(names = "--input-size", paramLabel = "I", description = "input features per event; default ${DEFAULT-VALUE}")
-    int input = 8;
-    @Option(names = "--input", hidden = true, paramLabel = "I", description = OldNames.PREFIX + "--input-size")
-    void input(int i) {
-        input = i;
-    }
+    @picocli.CommandLine.Mixin
+    InputSize inputSize = new InputSize(8);
     @Option(names = "--hidden", defaultValue = "64", paramLabel = "H", description = "hidden size; default ${DEFAULT-VALUE}")
     int hidden;
     @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "stacked layers; default ${DEFAULT-VALUE}")
@@ -48,12 +44,13 @@ final class SessionsBenchCommand implements Callable<Integer> {
     /** One thread by default: the latency of one stepping thread is the figure; more threads measure the scaling. */
     @picocli.CommandLine.Mixin
     Threads threads = new Threads(1);
-    private int stepping;           // threads.count()
+    private int stepping, input;    // threads.count(), inputSize.value
     @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "keys stepped together by one stepBatch call (1: one step() per event); default ${DEFAULT-VALUE}")
     int batch;
 
     @Override
     public Integer call() throws Exception {
+        input = inputSize.value;
         if (keys < 1 || events < 1 || batch < 1 || input < 1 || hidden < 1 || layers < 1) {
             throw new IllegalArgumentException("--keys, --events, --batch, " + OldNames.typed(spec, "--input-size") + ", --hidden and --layers must be positive");
         }

@@ -22,7 +22,7 @@ public final class Threads {
         return threads;
     }
 
-    /** The kernels run on N threads from now on ({@code Parallel.setThreads}); 0 leaves their default, all cores. */
+    /** The kernels run on N threads from now on ({@code Parallel.setThreads}); 0 leaves their setting: all cores (unless -Dgru4j.threads). */
     void applyToKernels() {
         if (given() > 0) org.gru4j.kernel.Parallel.setThreads(threads);
     }
