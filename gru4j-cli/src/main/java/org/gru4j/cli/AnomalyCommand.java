@@ -32,12 +32,14 @@ import java.util.concurrent.Callable;
                 "Score every row of a CSV file for anomalies: a GRU forecaster of the next reading (state kept per "
                 + "group, trained on the file itself, no labels) and score = forecast error normalised per group and column "
                 + "(max over the columns). Rows are flagged when ln(score) > median + k*1.4826*MAD of the log scores (a robust rule on the skewed, positive scores, chosen without labels).",
-                "Baseline: the rolling z-score per group/column over the previous --window readings, same threshold rule.",
+                "Baseline: the rolling z-score per group/column over the previous --baseline-window readings, same threshold rule.",
                 "Gaps (empty, NA, NaN cells) are interpolated within a group for the model's input; a missing cell adds nothing "
                         + "to its row's score. With --label-column (1/true/yes = anomaly) prints precision, recall, F1 and ROC-AUC "
                         + "for both; the line before the last is baseline_f1=<n> baseline_auc=<n>.",
                 "The last line is f1=<n> auc=<n>; without --label-column both are nan."})
 final class AnomalyCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin
     ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @picocli.CommandLine.Mixin
@@ -61,8 +63,12 @@ final class AnomalyCommand implements Callable<Integer> {
     Path plot;
     @Option(names = "--k", defaultValue = "3", description = "threshold: ln(score) > median + k*1.4826*MAD of the log scores; default ${DEFAULT-VALUE}")
     double k;
-    @Option(names = "--window", defaultValue = "30", description = "the baseline's rolling window; default ${DEFAULT-VALUE}")
-    int window;
+    @Option(names = "--baseline-window", paramLabel = "W", description = "readings in the baseline's rolling window; default ${DEFAULT-VALUE}")
+    int window = 30;
+    @Option(names = "--window", hidden = true, paramLabel = "W", description = OldNames.PREFIX + "--baseline-window")
+    void window(int w) {
+        window = w;
+    }
     @Option(names = "--warmup", defaultValue = "" + AnomalyDetector.DEFAULT_WARMUP, paramLabel = "N",
             description = "each group's first N readings are not scored (score 0, never flagged): the model has no context yet; default ${DEFAULT-VALUE}")
     int warmup;
@@ -75,6 +81,7 @@ final class AnomalyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (window < 2) throw new IllegalArgumentException(OldNames.typed(spec, "--baseline-window") + " must be ≥ 2 readings, got " + window);
         AnomalyDetector.Config config = new AnomalyDetector.Config(hidden, epochs, 64, 5e-3, seed, k, window, warmup);
         Outputs.check(new Object[]{"--out", out, "--plot", plot}, csv);
         Csv table = csvOptions.read(csv);

@@ -39,46 +39,50 @@ final class BenchCommand implements Callable<Integer> {
      */
     static final double CORE_GFLOPS = 116;
 
-    @Option(names = "--cell", defaultValue = "gru", paramLabel = "CELL", description = "gru, lstm, rnn (tanh) or rnn_relu; default ${DEFAULT-VALUE}")
-    String cell;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Mixin
+    CellOption cell = new CellOption();
     @Option(names = "--mode", defaultValue = "infer", paramLabel = "infer|train|stream", description = "what to time; default ${DEFAULT-VALUE}")
     String mode;
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "batch; default ${DEFAULT-VALUE} (stream: 1)")
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "sequences processed together; default ${DEFAULT-VALUE} (stream: 1)")
     int batch;
-    @Option(names = "--steps", defaultValue = "100", paramLabel = "T", description = "sequence length; default ${DEFAULT-VALUE}")
+    @Option(names = "--steps", defaultValue = "100", paramLabel = "T", description = "time steps per sequence; default ${DEFAULT-VALUE}")
     int steps;
-    @Option(names = "--input", defaultValue = "64", paramLabel = "I", description = "input features; default ${DEFAULT-VALUE}")
-    int input;
+    @picocli.CommandLine.Mixin
+    InputSize inputSize = new InputSize(64);
     @Option(names = "--hidden", defaultValue = "256", paramLabel = "H", description = "hidden size; default ${DEFAULT-VALUE}")
     int hidden;
     @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "stacked layers; default ${DEFAULT-VALUE}")
     int layers;
     @Option(names = "--bidirectional", description = "two directions per layer")
     boolean bidirectional;
-    @Option(names = "--threads", paramLabel = "N", description = "kernel threads; default all cores")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    Threads threads = new Threads();
     @Option(names = "--seconds", defaultValue = "3", paramLabel = "S", description = "timed seconds (after warm-up); default ${DEFAULT-VALUE}")
     double seconds;
-    @Option(names = "--warmup", defaultValue = "2", paramLabel = "S", description = "warm-up seconds (at least 10 calls); default ${DEFAULT-VALUE}")
-    double warmupSeconds;
+    @Option(names = "--warmup-seconds", paramLabel = "S", description = "warm-up seconds (at least 10 calls); default 2")
+    double warmupSeconds = 2;
+    @Option(names = "--warmup", hidden = true, paramLabel = "S", description = OldNames.PREFIX + "--warmup-seconds")
+    void warmup(double s) {
+        warmupSeconds = s;
+    }
 
     @Override
     public Integer call() {
-        CellKind kind = CellNames.parse("--cell", cell);
+        CellKind kind = cell.kind();
+        int input = inputSize.value;
         if (!mode.equals("infer") && !mode.equals("train") && !mode.equals("stream")) {
             throw new IllegalArgumentException("--mode must be infer, train or stream, got '" + mode + "'");
         }
         positive("--batch", batch);
         positive("--steps", steps);
-        positive("--input", input);
+        positive(OldNames.typed(spec, "--input-size"), input);
         positive("--hidden", hidden);
         positive("--layers", layers);
-        if (threads != null) {
-            positive("--threads", threads);
-            Parallel.setThreads(threads);
-        }
+        threads.applyToKernels();
         if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be > 0, got " + seconds);
-        if (!(warmupSeconds >= 0)) throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmupSeconds);
+        if (!(warmupSeconds >= 0)) throw new IllegalArgumentException(OldNames.typed(spec, "--warmup-seconds") + " must be ≥ 0, got " + warmupSeconds);
         boolean stream = mode.equals("stream");
         if (stream && bidirectional) throw new IllegalArgumentException("--mode stream cannot be --bidirectional");
         int B = stream ? 1 : batch;
@@ -124,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        // warm-up: enough calls for the JIT to compile the hot loops (at least --warmup seconds and 10 calls)
+        // warm-up: enough calls for the JIT to compile the hot loops (at least --warmup-seconds and 10 calls)
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         int warm = 0;
         while (warm < 10 || System.nanoTime() < warmEnd) {

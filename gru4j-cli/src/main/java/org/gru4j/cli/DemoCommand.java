@@ -35,12 +35,22 @@ final class DemoCommand implements Callable<Integer> {
     Path text;
     @Option(names = "--out", defaultValue = "gru4j-demo-out", paramLabel = "DIR", description = "where results go; default ${DEFAULT-VALUE}")
     Path out;
-    @Option(names = "--seconds", defaultValue = "30", description = "language-model training time; default ${DEFAULT-VALUE}")
-    double seconds;
+    @Option(names = "--minutes", paramLabel = "M", description = "the language model's training time budget, fractions allowed; default ${DEFAULT-VALUE}")
+    double minutes = 0.5;
+    @Option(names = "--seconds", hidden = true, paramLabel = "S", description = OldNames.PREFIX + "--minutes (in seconds)")
+    void seconds(double s) {
+        minutes = s / 60;
+    }
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be > 0, got " + seconds);
+        if (!(minutes > 0 && Double.isFinite(minutes))) {
+            String flag = OldNames.typed(spec, "--minutes");
+            throw new IllegalArgumentException(flag + " must be > 0, got " + (flag.equals("--seconds") ? minutes * 60 : minutes));
+        }
+        double seconds = minutes * 60;
         Path textFile = resolve(text);
         Files.createDirectories(out);
         long start = System.nanoTime();
@@ -48,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("== 1. A character-level GRU language model on " + textFile.getFileName());
         String content = Utf8Text.read(textFile, "--text");
         CharTrainOptions o = CharTrainOptions.defaults().withSize(128, 1, 32).withSeqLen(64)
-                .withLimits(0, seconds / 60);
+                .withLimits(0, minutes);
         CharModel lm;
         ProgressView bar = new ProgressView("lm train", seconds, true);
         try (bar) {

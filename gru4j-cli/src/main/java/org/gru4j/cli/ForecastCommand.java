@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code gru4j forecast}: backtest a GRU forecaster against seasonal naive on a CSV column, then forecast past its end. */
 @Command(name = "forecast", mixinStandardHelpOptions = true,
         description = {"Forecast a CSV column with a GRU; backtest MAE/RMSE/MASE against seasonal naive.",
-                "Forecast one column of a CSV file with a GRU (direct K-step, an ensemble of seeds).",
+                "Forecast one column of a CSV file with a GRU (direct K-step, an ensemble of seeds trained side by side on the "
+                        + "--threads cores).",
                 "Backtest: trains on all but the last K points, forecasts those K, and prints MAE, RMSE and MASE (scaled by the "
                         + "in-sample seasonal-naive MAE, Hyndman & Koehler 2006) for the GRU and for seasonal naive. Then trains on "
                         + "the whole series and prints the K points after its end.",
@@ -62,6 +63,8 @@ final class ForecastCommand implements Callable<Integer> {
     String log;
     @Option(names = "--plot", paramLabel = "OUT.png", description = "PNG: history, backtest (truth, GRU, naive), forecast")
     Path plot;
+    @picocli.CommandLine.Mixin
+    Threads threads = new Threads();
 
     @Override
     public Integer call() throws Exception {
@@ -76,6 +79,7 @@ final class ForecastCommand implements Callable<Integer> {
         Forecaster.Config config = new Forecaster.Config(horizon, season, window, hidden, epochs, seeds, seed, 5e-3, logChoice);
 
         Outputs.check("--plot", plot, csv);
+        threads.applyToKernels();
         Csv table = csvOptions.read(csv);
         double[] y = table.numbers(column, "--column");
         TimeAxis time = timeColumn == null ? null : TimeAxis.read(table, timeColumn, "--time-column", timeFormat);

@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "model: .pt, .pth, .safetensors, .gru4j or .onnx")
     Path file;
-    @Option(names = "--nonlinearity", defaultValue = "tanh", paramLabel = "tanh|relu", description = "for a plain RNN in a state_dict; default ${DEFAULT-VALUE}")
-    String nonlinearity;
+    @picocli.CommandLine.Mixin
+    Nonlinearity nonlinearity = new Nonlinearity();
     @Option(names = "--prefix", paramLabel = "KEY", description = "key prefix of the recurrent module in a state_dict holding several")
     String prefix;
 
@@ -50,8 +50,9 @@ final class InspectCommand implements Callable<Integer> {
         PrintStream o = System.out;
         ModelFiles.Contents model = null;
         String why = null;
+        boolean relu = nonlinearity.relu();
         try {
-            model = ModelFiles.read(file, new ModelFiles.Options(prefix, nonlinearity.equals("relu")));
+            model = ModelFiles.read(file, new ModelFiles.Options(prefix, relu));
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof java.nio.file.NoSuchFileException) throw e;
             why = Main.message(e);

@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
                         + "<task>-T<T>.png curves and long-memory.csv/.md under --out. Progress on stderr. The last line is "
                         + "gru_mse=<x> lstm_mse=<y> rnn_mse=<z> for the adding problem at the longest T."})
 final class LongMemoryCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin
     ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--quick", description = "a short comparison (adding T=50, copy delay 20, fewer steps); other flags override it")
@@ -32,15 +34,26 @@ final class LongMemoryCommand implements Callable<Integer> {
     List<String> tasks;
     @Option(names = "--lengths", split = ",", description = "T for every task chosen; default adding 50,100,200 and copy 50,100 (quick: 50 and 20)")
     List<Integer> lengths;
-    @Option(names = "--cells", split = ",", description = "gru, lstm, rnn (tanh), rnn_relu, comma-separated; default gru, lstm, rnn")
+    @Option(names = "--cell", split = ",", paramLabel = "CELL", description = "the cells compared, comma-separated: gru, lstm, rnn (a plain RNN: tanh, "
+            + "or relu with --nonlinearity relu; rnn_tanh and rnn_relu are accepted too); default gru,lstm,rnn")
     List<String> cells;
+    @Option(names = "--cells", split = ",", hidden = true, paramLabel = "CELL", description = OldNames.PREFIX + "--cell")
+    void cellsOld(List<String> c) {
+        cells = c;
+    }
+    @picocli.CommandLine.Mixin
+    Nonlinearity nonlinearity = new Nonlinearity();
     @Option(names = "--hidden", description = "hidden size of every cell; default 64")
     Integer hidden;
     @Option(names = "--epochs", description = "epochs per run; default 30 (quick: 10)")
     Integer epochs;
-    @Option(names = "--steps", description = "training steps per epoch, each on a batch of fresh examples; default 100")
-    Integer steps;
-    @Option(names = "--batch", description = "examples per step; default 32")
+    @Option(names = "--batches", paramLabel = "N", description = "training steps per epoch, each on a batch of fresh examples; default 100")
+    Integer batches;
+    @Option(names = "--steps", hidden = true, paramLabel = "N", description = OldNames.PREFIX + "--batches")
+    void steps(Integer n) {
+        batches = n;
+    }
+    @Option(names = "--batch", paramLabel = "B", description = "sequences (examples) per training step; default 32")
     Integer batch;
     @Option(names = "--lr", description = "Adam learning rate; default 1e-2")
     Double lr;
@@ -52,23 +65,17 @@ final class LongMemoryCommand implements Callable<Integer> {
     Double forgetBias;
     @Option(names = "--seed", defaultValue = "1", description = "seeds data, initialisation and shuffling; default ${DEFAULT-VALUE}")
     long seed;
-    @Option(names = "--out", defaultValue = "long-memory-out", description = "directory for the plots and tables; default ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "long-memory-out", paramLabel = "DIR", description = "directory for the plots and tables; default ${DEFAULT-VALUE}")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         LongMemory.Settings d = quick ? LongMemory.Settings.quick(out, seed) : LongMemory.Settings.full(out, seed);
-        List<CellKind> kinds = d.cells();
-        if (cells != null) {
-            kinds = new ArrayList<>();
-            for (String c : cells) {
-                kinds.add(CellNames.parse("--cells", c));
-            }
-        }
+        List<CellKind> kinds = kinds(d.cells());
         List<String> ts = tasks == null ? d.tasks() : tasks.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
         LongMemory.Settings s = new LongMemory.Settings(ts, lengths != null ? lengths : d.addingLengths(),
                 lengths != null ? lengths : d.copyLengths(), kinds, or(hidden, d.hidden()), or(epochs, d.epochs()),
-                or(steps, d.steps()), or(batch, d.batch()), or(lr, d.lr()), or(clip, d.clip()), or(test, d.testExamples()),
+                or(batches, d.steps()), or(batch, d.batch()), or(lr, d.lr()), or(clip, d.clip()), or(test, d.testExamples()),
                 d.copySymbols(), d.copyCategories(), or(forgetBias, d.forgetBias()), seed, out);
         long t0 = System.nanoTime();
         Result res = run(s);
@@ -81,6 +88,19 @@ final class LongMemoryCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.out.println(r.lastLine());
         return 0;
+    }
+
+    /** The cells compared: --cell (or the defaults), a plain RNN made relu by --nonlinearity relu. */
+    List<CellKind> kinds(List<CellKind> byDefault) {
+        String flag = OldNames.typed(spec, "--cell");
+        List<CellKind> kinds = new ArrayList<>();
+        if (cells == null) {
+            for (CellKind k : byDefault) kinds.add(k == CellKind.RNN_TANH && nonlinearity.relu() ? CellKind.RNN_RELU : k);
+        } else {
+            for (String c : cells) kinds.add(nonlinearity.cell(flag, c));
+        }
+        if (!kinds.isEmpty()) nonlinearity.requirePlain(flag, kinds);
+        return kinds;
     }
 
     /** The experiment's report and the PNG of each task and length. */

@@ -36,6 +36,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(cmd, e, args));
+        cl.setExecutionStrategy(parsed -> {
+            OldNames.refuseBoth(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         try {
             return cl.execute(args);
         } catch (Throwable e) {   // Errors pass picocli's handler: it catches Exception only

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code gru4j run --model FILE.onnx}: --input feeds the graph's first input (float32, or int32/int64 when the graph
  * declares an integer tensor, e.g. token ids), in the graph's own layout; --feed NAME=FILE feeds any input by name;
  * an input left over that is named like h0 / initial_h takes --h0, one like c0 / initial_c takes --c0; an initial state
- * left out of the feeds (OnnxGraph.initialStates, whatever its name) is zeros, by OnnxGraph.run. The first output goes to --output, the second to --hn, the third to --cn; --fetch NAME=FILE
+ * left out of the feeds (OnnxGraph.initialStates, whatever its name) is zeros, by OnnxGraph.run. The first output goes to --out, the second to --hn, the third to --cn; --fetch NAME=FILE
  * writes any output by name. Integer outputs are written as float32 when every value is exact in float32.
  */
 final class OnnxRun {
@@ -32,7 +32,7 @@ final class OnnxRun {
     static int run(RunCommand c) throws IOException {
         if (c.batchFirst) throw new IllegalArgumentException("--batch-first does not apply to an ONNX model: X is read in the graph's own layout");
         if (c.prefix != null) throw new IllegalArgumentException("--prefix does not apply to an ONNX model");
-        if (c.output == null && c.fetch.isEmpty()) throw new IllegalArgumentException("--output or --fetch is required");
+        if (c.out == null && c.fetch.isEmpty()) throw new IllegalArgumentException("--out or --fetch is required");
         OnnxGraph g = OnnxGraph.load(c.model);
         String file = c.model.getFileName().toString();
         if (g.inputs.isEmpty()) throw new IllegalArgumentException(file + ": the graph has no inputs");
@@ -87,7 +87,7 @@ final class OnnxRun {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         Map<Path, Tensor> writes = new LinkedHashMap<>();
-        if (c.output != null) writes.put(c.output, tensor(out.get(names.get(0)), names.get(0)));
+        if (c.out != null) writes.put(c.out, tensor(out.get(names.get(0)), names.get(0)));
         if (c.hn != null) writes.put(c.hn, tensor(out.get(names.get(1)), names.get(1)));
         if (c.cn != null) writes.put(c.cn, tensor(out.get(names.get(2)), names.get(2)));
         for (Map.Entry<String, Path> f : c.fetch.entrySet()) writes.put(f.getValue(), tensor(out.get(f.getKey()), f.getKey()));

@@ -27,21 +27,28 @@ import java.util.Optional;
  * A run capped by wall-clock time has no step total; the view estimates one from the rate and the time left, and the
  * ETA is the smaller of the two estimates.
  */
-final class ProgressView implements Progress, AutoCloseable {
+public final class ProgressView implements Progress, AutoCloseable {
     /** Seconds between two plain lines off a terminal. */
     static final double PLAIN_SECONDS = 10;
     /** The bar's scale: thousandths of the run. */
     private static final long SCALE = 1000;
 
     /** {@code --quiet}: a picocli mixin for every long command; it silences every view of the process. */
-    static final class Quiet {
-        Quiet() {
+    public static final class Quiet {
+        public Quiet() {
             quiet = false;         // each command line starts loud (a process, or a test, may run several)
         }
 
-        @Option(names = {"--quiet", "-q"}, description = "no progress on stderr")
+        @Option(names = {"--quiet", "-q"}, description = "no progress (bar or lines)")
         void quiet(boolean q) {
             quiet = q;
+        }
+
+        /** The progress lines a command prints itself (speech training's steps), or nothing with --quiet. */
+        public static java.util.function.Consumer<String> lines(java.util.function.Consumer<String> to) {
+            return line -> {
+                if (!quiet) to.accept(line);
+            };
         }
     }
 

@@ -33,8 +33,12 @@ final class RunCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--input", paramLabel = "X.npy", description = "input sequence, float32 (ONNX: the graph's first input; int32/int64 when it is an integer tensor)")
     Path input;
-    @Option(names = "--output", paramLabel = "Y.npy", description = "where to write the outputs (ONNX: the graph's first output)")
-    Path output;
+    @Option(names = "--out", paramLabel = "Y.npy", description = "where to write the outputs (ONNX: the graph's first output)")
+    Path out;
+    @Option(names = "--output", hidden = true, paramLabel = "Y.npy", description = OldNames.PREFIX + "--out")
+    void output(Path y) {
+        out = y;
+    }
     @Option(names = "--feed", paramLabel = "NAME=FILE.npy", description = "ONNX: feed the graph input NAME from FILE (repeatable)")
     Map<String, Path> feed = new LinkedHashMap<>();
     @Option(names = "--fetch", paramLabel = "NAME=FILE.npy", description = "ONNX: write the graph output NAME to FILE (repeatable)")
@@ -49,33 +53,30 @@ final class RunCommand implements Callable<Integer> {
     Path c0;
     @Option(names = "--batch-first", description = "X and Y are (batch, steps, features)")
     boolean batchFirst;
-    @Option(names = "--nonlinearity", defaultValue = "tanh", paramLabel = "tanh|relu",
-            description = "for a plain RNN: its activation (the state_dict does not record it); default ${DEFAULT-VALUE}")
-    String nonlinearity;
+    @picocli.CommandLine.Mixin
+    Nonlinearity nonlinearity = new Nonlinearity();
     @Option(names = "--prefix", paramLabel = "KEY", description = "key prefix of the recurrent module when the file holds several (e.g. encoder.rnn.)")
     String prefix;
 
     @Override
     public Integer call() throws IOException {
         boolean onnx = ModelFiles.format(model) instanceof org.gru4j.onnx.OnnxFormat;
-        if (!onnx && (input == null || output == null)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: '--input=X.npy', '--output=Y.npy'");
+        if (!onnx && (input == null || out == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: '--input=X.npy', '--out=Y.npy'");
         }
-        if (onnx && output == null && fetch.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--output=Y.npy' (or --fetch NAME=FILE.npy)");
+        if (onnx && out == null && fetch.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=Y.npy' (or --fetch NAME=FILE.npy)");
         }
-        java.util.List<Object> outs = new java.util.ArrayList<>(java.util.Arrays.asList("--output", output, "--hn", hn, "--cn", cn));
+        java.util.List<Object> outs = new java.util.ArrayList<>(java.util.Arrays.asList(OldNames.typed(spec, "--out"), out, "--hn", hn, "--cn", cn));
         fetch.forEach((name, file) -> { outs.add("--fetch " + name); outs.add(file); });
         java.util.List<Path> ins = new java.util.ArrayList<>(java.util.Arrays.asList(model, input, h0, c0));
         ins.addAll(feed.values());
         Outputs.check(outs.toArray(), ins.toArray(new Path[0]));
         if (onnx) return OnnxRun.run(this);
         if (!feed.isEmpty() || !fetch.isEmpty()) throw new IllegalArgumentException("--feed and --fetch are for ONNX models");
-        if (!nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
-            throw new IllegalArgumentException("--nonlinearity must be tanh or relu, got '" + nonlinearity + "'");
-        }
+        boolean relu = nonlinearity.relu();
         // a sequence model runs its recurrent stack (its rnn.* part)
-        ModelFiles.Contents contents = ModelFiles.read(model, new ModelFiles.Options(prefix, nonlinearity.equals("relu")));
+        ModelFiles.Contents contents = ModelFiles.read(model, new ModelFiles.Options(prefix, relu));
         if (contents.unusedNote() != null && prefix == null) {     // with --prefix the user has chosen among them
             System.err.println("note: " + model + ": only the recurrent module runs; " + contents.unusedNote()
                     + " (a state_dict does not say how they connect: export the whole model to ONNX to run it whole)");
@@ -98,17 +99,17 @@ final class RunCommand implements Callable<Integer> {
         int[] state = {rnn.config.layers() * rnn.config.directions(), x.dim(1), rnn.config.hidden()};
         Tensor h0t = h0 == null ? null : readState("--h0", h0, state);
         Tensor c0t = c0 == null ? null : readState("--c0", c0, state);
-        Recurrent.Output out;
+        Recurrent.Output result;
         try {
-            out = rnn.forward(x, null, h0t, c0t);
+            result = rnn.forward(x, null, h0t, c0t);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(model.getFileName() + ": " + e.getMessage(), e);
         }
-        Tensor y = batchFirst ? swapFirstTwo(out.y()) : out.y();
+        Tensor y = batchFirst ? swapFirstTwo(result.y()) : result.y();
         Map<Path, Tensor> writes = new LinkedHashMap<>();
-        writes.put(output, y);
-        if (hn != null) writes.put(hn, out.hn());
-        if (cn != null) writes.put(cn, out.cn());
+        writes.put(out, y);
+        if (hn != null) writes.put(hn, result.hn());
+        if (cn != null) writes.put(cn, result.cn());
         writeAll(writes);
         return 0;
     }

@@ -22,33 +22,41 @@ import java.util.concurrent.Future;
 @Command(name = "bench-sessions", mixinStandardHelpOptions = true,
         description = {"Time keyed streaming: one event steps one key's state (Sessions.step), or micro-batches of events "
                 + "(Sessions.stepBatch). Keys are created first; events then pick keys at random.",
+                "--threads: one stepping thread by default (its latency is the figure); N threads each own a share of the keys "
+                        + "and measure the scaling.",
                 "Prints the state memory per key, events/s and per-event latency percentiles; the last line is "
                         + "events_per_s=<n> p50_us=<n> p99_us=<n>."})
 final class SessionsBenchCommand implements Callable<Integer> {
-    @Option(names = "--cell", defaultValue = "gru", description = "gru, lstm, rnn (tanh) or rnn_relu; default ${DEFAULT-VALUE}")
-    String cell;
-    @Option(names = "--input", defaultValue = "8", description = "features per event; default ${DEFAULT-VALUE}")
-    int input;
-    @Option(names = "--hidden", defaultValue = "64", description = "hidden size; default ${DEFAULT-VALUE}")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Mixin
+    CellOption cell = new CellOption();
+    @picocli.CommandLine.Mixin
+    InputSize inputSize = new InputSize(8);
+    @Option(names = "--hidden", defaultValue = "64", paramLabel = "H", description = "hidden size; default ${DEFAULT-VALUE}")
     int hidden;
-    @Option(names = "--layers", defaultValue = "1", description = "stacked layers; default ${DEFAULT-VALUE}")
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "stacked layers; default ${DEFAULT-VALUE}")
     int layers;
-    @Option(names = "--keys", defaultValue = "1000", description = "distinct keys; default ${DEFAULT-VALUE}")
+    @Option(names = "--keys", defaultValue = "1000", paramLabel = "K", description = "distinct keys; default ${DEFAULT-VALUE}")
     int keys;
-    @Option(names = "--events", defaultValue = "1000000", description = "events timed (after warm-up); default ${DEFAULT-VALUE}")
+    @Option(names = "--events", defaultValue = "1000000", paramLabel = "N", description = "events timed (after warm-up); default ${DEFAULT-VALUE}")
     int events;
-    @Option(names = "--threads", defaultValue = "1", description = "threads stepping keys, each its own share of the keys; default ${DEFAULT-VALUE}")
-    int threads;
-    @Option(names = "--batch", defaultValue = "1", description = "events per stepBatch call (1: one step() per event); default ${DEFAULT-VALUE}")
+    /** One thread by default: the latency of one stepping thread is the figure; more threads measure the scaling. */
+    @picocli.CommandLine.Mixin
+    Threads threads = new Threads(1);
+    private int stepping, input;    // threads.count(), inputSize.value
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "keys stepped together by one stepBatch call (1: one step() per event); default ${DEFAULT-VALUE}")
     int batch;
 
     @Override
     public Integer call() throws Exception {
-        if (keys < 1 || events < 1 || threads < 1 || batch < 1 || input < 1 || hidden < 1 || layers < 1) {
-            throw new IllegalArgumentException("--keys, --events, --threads, --batch, --input, --hidden and --layers must be positive");
+        input = inputSize.value;
+        if (keys < 1 || events < 1 || batch < 1 || input < 1 || hidden < 1 || layers < 1) {
+            throw new IllegalArgumentException("--keys, --events, --batch, " + OldNames.typed(spec, "--input-size") + ", --hidden and --layers must be positive");
         }
-        if (keys < threads) throw new IllegalArgumentException("--keys must be at least --threads (each thread owns its keys)");
-        CellKind kind = CellNames.parse("--cell", cell);
+        stepping = threads.count();
+        if (keys < stepping) throw new IllegalArgumentException("--keys must be at least --threads (each thread owns its keys)");
+        CellKind kind = cell.kind();
         Recurrent model = new Recurrent(RecurrentConfig.pytorch(kind, input, hidden, layers, false, true));
         SplittableRandom init = new SplittableRandom(1);
         for (int i = 0; i < model.params.length; i++) model.params[i] = (float) init.nextDouble(-0.1, 0.1);
@@ -71,21 +79,21 @@ final class SessionsBenchCommand implements Callable<Integer> {
         double eps = events / (wall / 1e9);
         double p50 = perEvent[perEvent.length / 2] / 1e3, p99 = perEvent[(int) (perEvent.length * 0.99)] / 1e3;
         System.out.printf(Locale.ROOT, "%d events, %d threads, batch %d: %.0f events/s, latency p50 %.2f µs p99 %.2f µs per %s%n",
-                events, threads, batch, eps, p50, p99, batch == 1 ? "event" : "batch call / batch");
+                events, stepping, batch, eps, p50, p99, batch == 1 ? "event" : "batch call / batch");
         System.out.printf(Locale.ROOT, "events_per_s=%.0f p50_us=%.3f p99_us=%.3f%n", eps, p50, p99);
         return 0;
     }
 
     /** Steps {@code total} events over the threads; returns per-call latencies (ns, per event) and, last, the wall time. */
     private long[] run(Sessions sessions, int total, boolean measure) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(stepping);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<long[]>> parts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            final int id = t, share = total / threads + (t < total % threads ? 1 : 0);
+        for (int t = 0; t < stepping; t++) {
+            final int id = t, share = total / stepping + (t < total % stepping ? 1 : 0);
             parts.add(pool.submit(() -> {
                 SplittableRandom rnd = new SplittableRandom(42 + id);
-                int myKeys = keys / threads + (id < keys % threads ? 1 : 0);
+                int myKeys = keys / stepping + (id < keys % stepping ? 1 : 0);
                 int calls = (share + batch - 1) / batch;
                 long[] lat = new long[calls];
                 float[] x = new float[input * batch], y = new float[hidden * batch], one = new float[hidden];
@@ -95,13 +103,13 @@ final class SessionsBenchCommand implements Callable<Integer> {
                 for (int c = 0; c < calls; c++) {
                     int n = Math.min(batch, share - c * batch);
                     if (batch == 1) {
-                        long key = (long) rnd.nextInt(myKeys) * threads + id;
+                        long key = (long) rnd.nextInt(myKeys) * stepping + id;
                         long t0 = System.nanoTime();
                         sessions.step(key, x, one);
                         lat[c] = System.nanoTime() - t0;
                     } else {
                         long[] k = n == batch ? ks : new long[n];
-                        for (int i = 0; i < n; i++) k[i] = (long) rnd.nextInt(myKeys) * threads + id;
+                        for (int i = 0; i < n; i++) k[i] = (long) rnd.nextInt(myKeys) * stepping + id;
                         float[] xs = n == batch ? x : Arrays.copyOf(x, n * input), ys = n == batch ? y : new float[n * hidden];
                         long t0 = System.nanoTime();
                         sessions.stepBatch(k, xs, ys);

@@ -29,8 +29,14 @@ final class VadCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--wav", required = true, paramLabel = "AUDIO.wav", description = "the recording")
     Path wav;
-    @Option(names = "--probs", paramLabel = "OUT.csv", description = "write chunk,start_s,prob for every chunk")
+    @Option(names = "--out", paramLabel = "OUT.csv", description = "write chunk,start_s,prob for every chunk")
     Path probs;
+    @Option(names = "--probs", hidden = true, paramLabel = "OUT.csv", description = OldNames.PREFIX + "--out")
+    void probs(Path p) {
+        probs = p;
+    }
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--threshold", defaultValue = "0.5", description = "speech starts at p ≥ this; ends below it − 0.15 (default ${DEFAULT-VALUE})")
     double threshold;
     @Option(names = "--min-speech-ms", defaultValue = "250", description = "shorter segments are dropped (default ${DEFAULT-VALUE})")
@@ -47,7 +53,7 @@ final class VadCommand implements Callable<Integer> {
         if (probs != null) {
             for (Path in : new Path[]{model, wav}) {
                 if (Files.exists(probs) && Files.exists(in) && Files.isSameFile(probs, in)) {
-                    throw new IllegalArgumentException("--probs " + probs + " is also an input; gru4j vad does not overwrite its inputs");
+                    throw new IllegalArgumentException(OldNames.typed(spec, "--out") + " " + probs + " is also an input; gru4j vad does not overwrite its inputs");
                 }
             }
         }

@@ -81,7 +81,7 @@ class LmCommandTest {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "");
         oneLineError(gru4j("lm", "train", "--text", empty.toString(), "--model", out.toString()), "train: error: ", "is empty");
         Path shortText = Files.writeString(dir.resolve("short.txt"), "abcabc");
-        oneLineError(gru4j("lm", "train", "--text", shortText.toString(), "--model", out.toString()), "train: error: ", "6 characters", "--seq-len 100");
+        oneLineError(gru4j("lm", "train", "--text", shortText.toString(), "--model", out.toString()), "train: error: ", "6 characters", "--steps 100");
         Path latin1 = Files.write(dir.resolve("latin1.txt"), new byte[]{'a', 'b', (byte) 0xE9, 'c'});
         oneLineError(gru4j("lm", "train", "--text", latin1.toString(), "--model", out.toString()), "train: error: ", "not UTF-8", "byte offset 2");
         oneLineError(gru4j("lm", "train", "--text", text.toString(), "--model", dir.resolve("no/dir/m.safetensors").toString()),

@@ -284,7 +284,7 @@ public class RunCommandTest {
         assertTrue(r.out().contains("run") && r.out().contains("Run a recurrent model"), r.out());
         Result sub = gru4j("run", "--help");
         assertEquals(0, sub.code());
-        for (String flag : List.of("--model", "--input", "--output", "--hn", "--h0", "--c0", "--cn", "--batch-first", "--prefix", "--nonlinearity")) {
+        for (String flag : List.of("--model", "--input", "--out", "--hn", "--h0", "--c0", "--cn", "--batch-first", "--prefix", "--nonlinearity")) {
             assertTrue(sub.out().contains(flag), flag + " in: " + sub.out());
         }
     }
@@ -293,6 +293,6 @@ public class RunCommandTest {
     void missingRequiredOptionIsAUsageError() {
         Result r = gru4j("run", "--model", "m.pt");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--input") && r.err().contains("--output"), r.err());
+        assertTrue(r.err().contains("'--input=X.npy'") && r.err().contains("'--out=Y.npy'"), r.err());
     }
 }

@@ -55,7 +55,7 @@ public final class LongMemory {
      * @param cells          the cells compared
      * @param hidden         hidden size, the same for every cell
      * @param epochs         epochs per run
-     * @param steps          training steps (batches of fresh examples) per epoch
+     * @param steps          training steps (batches of fresh examples) per epoch (the CLI's --batches)
      * @param batch          examples per step
      * @param lr             Adam's learning rate (constant)
      * @param clip           maximum global gradient norm
@@ -77,12 +77,12 @@ public final class LongMemory {
             cells = List.copyOf(cells);
             for (String t : tasks) if (!t.equals("adding") && !t.equals("copy")) throw new IllegalArgumentException("--tasks: unknown task '" + t + "' (adding, copy)");
             if (tasks.isEmpty()) throw new IllegalArgumentException("--tasks: no task");
-            if (cells.isEmpty()) throw new IllegalArgumentException("--cells: no cell");
+            if (cells.isEmpty()) throw new IllegalArgumentException("--cell: no cell");
             for (int T : addingLengths) if (T < 2) throw new IllegalArgumentException("--lengths: the adding problem needs T ≥ 2, got " + T);
             for (int T : copyLengths) if (T < 1) throw new IllegalArgumentException("--lengths: the copy delay must be ≥ 1, got " + T);
             if (hidden < 1) throw new IllegalArgumentException("--hidden must be ≥ 1, got " + hidden);
             if (epochs < 1) throw new IllegalArgumentException("--epochs must be ≥ 1, got " + epochs);
-            if (steps < 1) throw new IllegalArgumentException("--steps must be ≥ 1, got " + steps);
+            if (steps < 1) throw new IllegalArgumentException("--batches must be ≥ 1, got " + steps);
             if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
             if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
             if (!Double.isFinite(forgetBias)) throw new IllegalArgumentException("--forget-bias must be finite, got " + forgetBias);

@@ -165,7 +165,7 @@ public final class CharModel {
      * float32; PyTorch's names for a module with attributes embedding, rnn, head) as a safetensors file whose
      * {@code __metadata__} holds
      * <pre>
-     * format "gru4j-char-lm", format_version "1", cell "gru"|"lstm"|"rnn_tanh", hidden, layers, embedding, seq_len,
+     * format "gru4j-char-lm", format_version "1", cell "gru"|"lstm"|"rnn_tanh"|"rnn_relu", hidden, layers, embedding, seq_len,
      * vocab  (a JSON array of one-character strings, in id order), val_bpc (when known)
      * </pre>
      * atomically (a crash leaves the previous file whole), whatever the file's extension.

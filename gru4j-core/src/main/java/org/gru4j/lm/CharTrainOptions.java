@@ -5,7 +5,7 @@ import org.gru4j.nn.CellKind;
 /**
  * How {@link CharModel#train} builds and trains a character model.
  *
- * @param cell          GRU, LSTM or RNN_TANH
+ * @param cell          GRU, LSTM, RNN_TANH or RNN_RELU (the file records which)
  * @param hidden        hidden units H per layer
  * @param layers        stacked recurrent layers
  * @param embedding     size E of each character's embedding (the recurrent input)
@@ -24,7 +24,6 @@ public record CharTrainOptions(CellKind cell, int hidden, int layers, int embedd
 
     public CharTrainOptions {
         if (cell == null) throw new IllegalArgumentException("a cell is required");
-        if (cell == CellKind.RNN_RELU) throw new IllegalArgumentException("a character model uses a tanh RNN, not relu");
         positive("hidden", hidden);
         positive("layers", layers);
         positive("embedding", embedding);

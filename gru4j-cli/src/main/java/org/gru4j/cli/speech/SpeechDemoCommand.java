@@ -1,6 +1,8 @@
 package org.gru4j.cli.speech;
 
 import org.gru4j.audio.SpecAugment;
+import org.gru4j.cli.ProgressView;
+import org.gru4j.cli.Threads;
 import org.gru4j.speech.DigitCorpus;
 import org.gru4j.speech.ErrorRate;
 import org.gru4j.speech.Manifest;
@@ -23,11 +25,15 @@ import java.util.concurrent.Callable;
                 "--minutes; writes DIR/model.gru4j, DIR/train.csv, DIR/test.csv; tests on voices held out of training and on",
                 "the real recordings in --real. The last line is wer=<held-out synthetic WER> (beam 8 over the digit word list;",
                 "the greedy figure is on the line before).",
+                "Synthesiser processes, training replicas and the tests run on the --threads cores; --quiet drops the corpus "
+                        + "and training progress lines.",
                 "Needs espeak-ng (apt-get install espeak-ng); flite, festival festvox-kallpc16k and sox add voices and rooms."})
 final class SpeechDemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the corpus and the model go")
     Path out;
-    @Option(names = "--minutes", defaultValue = "15", paramLabel = "M", description = "whole budget: corpus, training, tests; default ${DEFAULT-VALUE}")
+    @Option(names = "--minutes", defaultValue = "15", paramLabel = "M", description = "time budget of the whole run (corpus, training, tests) in minutes, fractions allowed; default ${DEFAULT-VALUE}")
     double minutes;
     @Option(names = "--train", defaultValue = "3000", paramLabel = "N", description = "training utterances; default ${DEFAULT-VALUE}")
     int trainCount;
@@ -42,13 +48,14 @@ final class SpeechDemoCommand implements Callable<Integer> {
     Path real;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed; default ${DEFAULT-VALUE}")
     long seed;
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "synthesiser processes in parallel; default ${DEFAULT-VALUE}")
-    int threads;
+    @picocli.CommandLine.Mixin
+    Threads threadsOption = new Threads();
 
     @Override
     public Integer call() throws IOException {
         if (!(minutes > 0)) throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
         if (trainCount < 10 || testCount < 1) throw new IllegalArgumentException("--train must be ≥ 10 and --test ≥ 1");
+        int threads = threadsOption.count();
         long t0 = System.nanoTime();
         List<String> missing = DigitCorpus.missing();
         for (String m : missing) System.out.println("note: " + m + " is not installed: fewer voices");
@@ -56,7 +63,7 @@ final class SpeechDemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("espeak-ng is needed for the corpus: apt-get install espeak-ng");
         }
         Files.createDirectories(out);
-        List<DigitCorpus.Item> items = DigitCorpus.build(out, trainCount, testCount, seed, threads, System.out::println);
+        List<DigitCorpus.Item> items = DigitCorpus.build(out, trainCount, testCount, seed, threads, ProgressView.Quiet.lines(System.out::println));
         long speakers = items.stream().map(i -> i.speaker().id()).distinct().count();
         long testSpeakers = items.stream().filter(DigitCorpus.Item::test).map(i -> i.speaker().id()).distinct().count();
         double corpusSeconds = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package org.gru4j.cli.speech;
 
+import org.gru4j.cli.Threads;
 import org.gru4j.speech.CtcDecoder;
 import org.gru4j.speech.ErrorRate;
 import org.gru4j.speech.Manifest;
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code gru4j speech eval}: WER and CER over a manifest. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Word and character error rates over a manifest; prints ref/hyp per utterance, ends with wer=<n> cer=<n>.")
+        description = {"Word and character error rates over a manifest; prints ref/hyp per utterance, ends with wer=<n> cer=<n>.",
+                "The audio is read on the --threads cores."})
 final class SpeechEvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "a model from `gru4j speech train`")
     Path model;
@@ -28,13 +30,13 @@ final class SpeechEvalCommand implements Callable<Integer> {
     int beam;
     @Option(names = "--words", paramLabel = "FILE", description = "word list (one a line) constraining the beam search")
     Path words;
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "threads reading the audio; default ${DEFAULT-VALUE}")
-    int threads;
+    @picocli.CommandLine.Mixin
+    Threads threads = new Threads();
 
     @Override
     public Integer call() throws IOException {
         SpeechModel m = SpeechModel.load(model);
-        ErrorRate er = evaluate(m, Manifest.read(manifest), beam, words == null ? null : Files.readAllLines(words), threads, true);
+        ErrorRate er = evaluate(m, Manifest.read(manifest), beam, words == null ? null : Files.readAllLines(words), threads.count(), true);
         System.out.printf(Locale.ROOT, "wer=%.4f cer=%.4f%n", er.wer(), er.cer());
         return 0;
     }

@@ -1,6 +1,8 @@
 package org.gru4j.cli.speech;
 
 import org.gru4j.audio.SpecAugment;
+import org.gru4j.cli.ProgressView;
+import org.gru4j.cli.Threads;
 import org.gru4j.speech.CtcDecoder;
 import org.gru4j.speech.ErrorRate;
 import org.gru4j.speech.Manifest;
@@ -22,13 +24,17 @@ import java.util.concurrent.Callable;
 
 /** {@code gru4j speech train}: a CTC recogniser from a manifest. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a CTC speech recogniser (log-mel → frame stacking → GRU stack → characters + blank).")
+        description = {"Train a CTC speech recogniser (log-mel → frame stacking → GRU stack → characters + blank).",
+                "The audio is read, and the batch shared out over data-parallel replicas, on the --threads cores; "
+                        + "a progress line every 100 steps (none with --quiet)."})
 final class SpeechTrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ProgressView.Quiet quietOption = new ProgressView.Quiet();
     @Option(names = "--manifest", required = true, paramLabel = "CSV", description = "training manifest: header path,text; paths relative to it")
     Path manifest;
     @Option(names = "--model", required = true, paramLabel = "OUT", description = "where to write the model (.gru4j)")
     Path model;
-    @Option(names = "--minutes", defaultValue = "10", paramLabel = "M", description = "training time budget; default ${DEFAULT-VALUE}")
+    @Option(names = "--minutes", defaultValue = "10", paramLabel = "M", description = "training time budget in minutes, fractions allowed; default ${DEFAULT-VALUE}")
     double minutes;
     @Option(names = "--epochs", defaultValue = "1000", paramLabel = "N", description = "at most this many passes; default ${DEFAULT-VALUE}")
     int epochs;
@@ -44,7 +50,7 @@ final class SpeechTrainCommand implements Callable<Integer> {
     int mels;
     @Option(names = "--tokens", defaultValue = "chars", paramLabel = "chars", description = "output units: chars (the only kind so far)")
     String tokens;
-    @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "utterances per step; default ${DEFAULT-VALUE}")
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "utterances processed together per step; default ${DEFAULT-VALUE}")
     int batch;
     @Option(names = "--lr", defaultValue = "2e-3", paramLabel = "X", description = "peak Adam learning rate; default ${DEFAULT-VALUE}")
     double lr;
@@ -54,15 +60,16 @@ final class SpeechTrainCommand implements Callable<Integer> {
     boolean noAugment;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed; default ${DEFAULT-VALUE}")
     long seed;
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "threads: data-parallel replicas and audio reading; default ${DEFAULT-VALUE}")
-    int threads;
+    @picocli.CommandLine.Mixin
+    Threads threads = new Threads();
 
     @Override
     public Integer call() throws IOException {
         if (!tokens.equals("chars")) throw new IllegalArgumentException("--tokens: only 'chars' is implemented, got '" + tokens + "'");
+        int n = threads.count();
         SpeechModel m = train(Manifest.read(manifest), model, new Settings(hidden, layers, bidirectional, stack, mels,
-                new SpeechTraining.Options(minutes, epochs, batch, lr, clip, noAugment ? null : SpecAugment.standard(), seed, threads),
-                threads), System.out::println);
+                new SpeechTraining.Options(minutes, epochs, batch, lr, clip, noAugment ? null : SpecAugment.standard(), seed, n),
+                n), System.out::println);
         System.out.println("model=" + model);
         return 0;
     }
@@ -89,7 +96,7 @@ final class SpeechTrainCommand implements Callable<Integer> {
         log.accept(String.format(Locale.ROOT, "loaded %d utterances (%.1f min of audio) in %.1fs; model %s, %d parameters",
                 train.size(), audio / 60, (System.nanoTime() - t0) / 1e9, m.net.describe(), m.net.parameterCount()));
         m.fitGlobalStats(train.stream().map(Utterance::features).toList());
-        SpeechTraining.Result r = SpeechTraining.fit(m, train, s.options(), log);
+        SpeechTraining.Result r = SpeechTraining.fit(m, train, s.options(), ProgressView.Quiet.lines(log));
         log.accept(String.format(Locale.ROOT, "trained %d steps (%d epochs) in %.0fs: %.0f audio-seconds per second, loss %.4f",
                 r.steps(), r.epochs(), r.wallSeconds(), r.audioSeconds() / r.wallSeconds(), r.loss()));
         List<Utterance> sample = train.subList(0, Math.min(train.size(), 200));
