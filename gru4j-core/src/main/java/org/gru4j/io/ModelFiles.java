@@ -42,6 +42,11 @@ public final class ModelFiles {
      *                 chooses the layout of the configuration fields ({@link ConfigCodec#CHAR_LM}).
      */
     public record Contents(Module model, Checkpoint training, Map<String, String> metadata) {
+        /**
+         * Checks the model's kind and copies the metadata (null: none).
+         *
+         * @throws IllegalArgumentException when the model is neither a Recurrent nor a SequenceModel
+         */
         public Contents {
             if (!(model instanceof Recurrent) && !(model instanceof SequenceModel)) {
                 throw new IllegalArgumentException("a model file holds a Recurrent or a SequenceModel, not " + model);
@@ -49,25 +54,48 @@ public final class ModelFiles {
             metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
         }
 
+        /**
+         * A model alone: no training state, no metadata.
+         *
+         * @param model a Recurrent or a SequenceModel
+         * @return the contents
+         */
         public static Contents of(Module model) {
             return new Contents(model, null, Map.of());
         }
 
-        /** The model when it is a bare recurrent module, else null. */
+        /**
+         * The model when it is a bare recurrent module, else null.
+         *
+         * @return the Recurrent, or null
+         */
         public Recurrent recurrent() {
             return model instanceof Recurrent r ? r : null;
         }
 
-        /** The model when it is a sequence model, else null. */
+        /**
+         * The model when it is a sequence model, else null.
+         *
+         * @return the SequenceModel, or null
+         */
         public SequenceModel sequence() {
             return model instanceof SequenceModel s ? s : null;
         }
 
-        /** The recurrent stack's configuration (the whole model's for a Recurrent). */
+        /**
+         * The recurrent stack's configuration (the whole model's for a Recurrent).
+         *
+         * @return the configuration
+         */
         public RecurrentConfig recurrentConfig() {
             return model instanceof SequenceModel s ? s.config.recurrent() : ((Recurrent) model).config;
         }
 
+        /**
+         * The same without the training state.
+         *
+         * @return the contents
+         */
         public Contents withoutTraining() {
             return new Contents(model, null, metadata);
         }
@@ -76,6 +104,9 @@ public final class ModelFiles {
     /**
      * What a state_dict cannot tell: the key prefix of the recurrent module among several ({@code rnn.}), and whether a
      * plain RNN uses relu.
+     *
+     * @param prefix the key prefix, or null to find the single recurrent module
+     * @param relu for a plain RNN: relu instead of tanh
      */
     public record Options(String prefix, boolean relu) {
         public static final Options NONE = new Options(null, false);
@@ -89,12 +120,21 @@ public final class ModelFiles {
         return List.copyOf(all);
     }
 
-    /** The formats known here, in the order above. */
+    /**
+     * The formats known here, in the order above.
+     *
+     * @return every format
+     */
     public static List<ModelFormat> all() {
         return FORMATS;
     }
 
-    /** The format of a file, by its extension; an unknown one is refused, naming the known extensions. */
+    /**
+     * The format of a file, by its extension; an unknown one is refused, naming the known extensions.
+     *
+     * @param file a model file
+     * @return its format
+     */
     public static ModelFormat format(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();
@@ -109,29 +149,62 @@ public final class ModelFiles {
                 + " (expected " + String.join(", ", known) + ")");
     }
 
+    /**
+     * The model in a file, by the file's extension, with no options.
+     *
+     * @param file the model file
+     * @return the model and what the file carried with it
+     * @throws IOException when the file cannot be read or is refused, naming the file
+     */
     public static Contents read(Path file) throws IOException {
         return read(file, Options.NONE);
     }
 
-    /** The model in a file, by the file's extension. */
+    /**
+     * The model in a file, by the file's extension.
+     *
+     * @param file the model file
+     * @param options what a state_dict cannot tell
+     * @return the model and what the file carried with it
+     * @throws IOException when the file cannot be read or is refused, naming the file
+     */
     public static Contents read(Path file, Options options) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a model file");
         LoadBudget.requireRegular(file);   // a device or FIFO is named as such, not read
         return format(file).read(file, options);
     }
 
-    /** Writes the model in the format of the file's extension, atomically. */
+    /**
+     * Writes the model in the format of the file's extension, atomically.
+     *
+     * @param file the target; its extension picks the format
+     * @param contents the model and what it carries
+     * @throws IOException when writing fails or the format cannot write this model
+     */
     public static void write(Path file, Contents contents) throws IOException {
         format(file).write(file, contents);
     }
 
-    /** The format of a file by its extension, or {@code fallback} when the extension is none of the known ones. */
+    /**
+     * The format of a file by its extension, or {@code fallback} when the extension is none of the known ones.
+     *
+     * @param file a file
+     * @param fallback the format for an unknown extension
+     * @return the format
+     */
     public static ModelFormat formatOr(Path file, ModelFormat fallback) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         for (ModelFormat f : FORMATS) for (String ext : f.extensions()) if (name.endsWith(ext)) return f;
         return fallback;
     }
 
+    /**
+     * Writes the model alone in the format of the file's extension, atomically.
+     *
+     * @param file the target; its extension picks the format
+     * @param model a Recurrent or a SequenceModel
+     * @throws IOException when writing fails or the format cannot write this model
+     */
     public static void write(Path file, Module model) throws IOException {
         write(file, Contents.of(model));
     }

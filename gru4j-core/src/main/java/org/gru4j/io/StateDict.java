@@ -30,8 +30,12 @@ public final class StateDict {
     private static final Pattern NAME = Pattern.compile("^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\\d+)(_reverse)?$");
 
     /**
+     * The recurrent module a state_dict holds, built from the names and shapes of its tensors.
+     *
+     * @param tensors the state_dict, dotted names
      * @param prefix the key prefix of the recurrent module ("rnn." …), or null to find the single one
      * @param relu   for a plain RNN (G = 1): relu instead of tanh
+     * @return the module with the tensors' values
      */
     public static Recurrent toRecurrent(Map<String, Tensor> tensors, String prefix, boolean relu) {
         Map<String, Map<String, Tensor>> modules = new LinkedHashMap<>();
@@ -110,6 +114,8 @@ public final class StateDict {
     /**
      * Refuses weights holding NaN or infinity (unless {@link Recurrent#checkFinite} is off): a model loaded with them
      * gives NaN for every input, silently. The message names the tensor and the position.
+     *
+     * @param tensors name → tensor
      */
     public static void requireFinite(Map<String, Tensor> tensors) {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
