@@ -24,10 +24,22 @@ import java.util.List;
 public record Init(boolean xavierInput, boolean orthogonalRecurrent) {
     public static final Init PYTORCH = new Init(false, false);
 
+    /**
+     * Draws the parameters of a sequence model.
+     *
+     * @param model the model
+     * @param rng the generator
+     */
     public void apply(SequenceModel model, Rng rng) {
         apply(model.parameters(), model.params, model.config.recurrent().hidden(), rng);
     }
 
+    /**
+     * Draws the parameters of a recurrent module.
+     *
+     * @param module the module
+     * @param rng the generator
+     */
     public void apply(Recurrent module, Rng rng) {
         apply(module.parameters(), module.params, module.config.hidden(), rng);
     }
