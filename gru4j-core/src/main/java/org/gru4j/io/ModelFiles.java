@@ -109,6 +109,7 @@ public final class ModelFiles {
      * @param relu for a plain RNN: relu instead of tanh
      */
     public record Options(String prefix, boolean relu) {
+        /** No prefix (the single recurrent module), tanh. */
         public static final Options NONE = new Options(null, false);
     }
 

@@ -8,6 +8,7 @@ package org.gru4j.speech;
  * @param symbols the symbols, class i ≥ 1 being symbols[i − 1]
  */
 public record Alphabet(String symbols) {
+    /** The CTC blank's class. */
     public static final int BLANK = 0;
 
     /**

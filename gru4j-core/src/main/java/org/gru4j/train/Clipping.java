@@ -13,6 +13,7 @@ package org.gru4j.train;
  * @param maxValue the bound on each gradient value, or ≤ 0 for none
  */
 public record Clipping(double maxNorm, double maxValue) {
+    /** No clipping. */
     public static final Clipping NONE = new Clipping(0, 0);
 
     /**

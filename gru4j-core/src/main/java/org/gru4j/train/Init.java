@@ -22,6 +22,7 @@ import java.util.List;
  * @param orthogonalRecurrent orthogonal recurrent gate blocks instead of U(±1/√H)
  */
 public record Init(boolean xavierInput, boolean orthogonalRecurrent) {
+    /** PyTorch's initialisation, the default. */
     public static final Init PYTORCH = new Init(false, false);
 
     /**
