@@ -22,7 +22,14 @@ public final class AddingProblem {
 
     private AddingProblem() {}
 
-    /** n examples of T steps: input (T,2) = [u_t, m_t], target (1) = the sum of the marked u_t. T ≥ 2. */
+    /**
+     * n examples of T steps: input (T,2) = [u_t, m_t], target (1) = the sum of the marked u_t. T ≥ 2.
+     *
+     * @param n examples
+     * @param T steps of each, ≥ 2
+     * @param rng the generator
+     * @return the examples
+     */
     public static List<Example> examples(int n, int T, Rng rng) {
         if (T < 2) throw new IllegalArgumentException("adding problem needs T ≥ 2 steps, got " + T);
         List<Example> out = new ArrayList<>(n);

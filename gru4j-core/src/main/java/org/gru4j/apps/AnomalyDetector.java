@@ -34,13 +34,13 @@ import java.util.List;
  * </pre>
  * The threshold is taken on the log of the scores (rows scoring 0 left out): a score is a ratio of errors, positive
  * and right-skewed, and median + k·MAD assumes a roughly symmetric spread; k = 3 is Hampel's usual identifier.
- * <pre>
- * </pre>
  * Baseline: the rolling z-score |x_t − mean(x_{t−w..t−1})| / sd(x_{t−w..t−1}) per group/column, max over columns,
  * thresholded by the same rule and the same warm-up. Gaps (NaN) are interpolated within a group for the model's input.
  */
 public final class AnomalyDetector {
     /**
+     * How the model is trained and the threshold chosen.
+     *
      * @param hidden  GRU hidden size
      * @param epochs  passes over the groups' series
      * @param chunk   steps per truncated-BPTT chunk
@@ -51,6 +51,11 @@ public final class AnomalyDetector {
      * @param warmup  each group's first readings left unscored (score 0, never flagged), for the GRU and the baseline
      */
     public record Config(int hidden, int epochs, int chunk, double lr, long seed, double k, int zWindow, int warmup) {
+        /**
+         * Checks the ranges.
+         *
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
         public Config {
             if (warmup < 1) throw new IllegalArgumentException("warm-up must be ≥ 1 reading (the first has no forecast), got " + warmup);
             if (hidden < 1 || epochs < 1 || chunk < 2) throw new IllegalArgumentException("hidden, epochs must be ≥ 1 and chunk ≥ 2");
@@ -58,14 +63,33 @@ public final class AnomalyDetector {
             if (zWindow < 2) throw new IllegalArgumentException("rolling window must be ≥ 2, got " + zWindow);
         }
 
+        /**
+         * The defaults: hidden 32, 8 epochs, chunks of 64, lr 5e-3, seed 1, k = 3, a window of 30, the default warm-up.
+         *
+         * @return the configuration
+         */
         public static Config defaults() {
             return new Config(32, 8, 64, 5e-3, 1, 3, 30, DEFAULT_WARMUP);
         }
 
+        /**
+         * The same with other training settings.
+         *
+         * @param hidden GRU hidden size
+         * @param epochs passes over the groups' series
+         * @param seed initialisation and training order
+         * @return the configuration
+         */
         public Config withTraining(int hidden, int epochs, long seed) {
             return new Config(hidden, epochs, chunk, lr, seed, k, zWindow, warmup);
         }
 
+        /**
+         * The same with another threshold.
+         *
+         * @param k threshold: median + k·1.4826·MAD of the log scores
+         * @return the configuration
+         */
         public Config withThreshold(double k) {
             return new Config(hidden, epochs, chunk, lr, seed, k, zWindow, warmup);
         }
@@ -75,6 +99,12 @@ public final class AnomalyDetector {
      * Per row, in input order: the GRU score and flag and the baseline's.
      *
      * @param filled cells interpolated for the model's input
+     * @param score the GRU's score of each row
+     * @param flag whether the GRU flags it
+     * @param threshold the GRU scores' threshold
+     * @param baseline the rolling z-score of each row
+     * @param baselineFlag whether the baseline flags it
+     * @param baselineThreshold the baseline scores' threshold
      */
     public record Result(double[] score, boolean[] flag, double threshold, double[] baseline, boolean[] baselineFlag,
                          double baselineThreshold, int filled) {}
@@ -85,8 +115,13 @@ public final class AnomalyDetector {
     private AnomalyDetector() {}
 
     /**
+     * Trains the forecaster on the readings and scores every row, with the baseline beside it.
+     *
      * @param rows  (N, C) readings, NaN for a missing one
      * @param group the group of each row (any ints); a group's rows are in time order
+     * @param c the configuration
+     * @param progress where training reports
+     * @return the scores and flags of both
      */
     public static Result score(double[][] rows, int[] group, Config c, Progress progress) {
         final int N = rows.length;
@@ -214,7 +249,13 @@ public final class AnomalyDetector {
         return out;
     }
 
-    /** exp(median + k·1.4826·MAD) of the logs of the positive scores (∞ when none is positive). */
+    /**
+     * exp(median + k·1.4826·MAD) of the logs of the positive scores (∞ when none is positive).
+     *
+     * @param score the scores
+     * @param k the multiple of the scaled MAD
+     * @return the threshold
+     */
     public static double threshold(double[] score, double k) {
         double[] logs = Arrays.stream(score).filter(v -> v > 0).map(Math::log).toArray();
         if (logs.length == 0) return Double.POSITIVE_INFINITY;

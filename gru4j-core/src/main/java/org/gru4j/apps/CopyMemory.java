@@ -23,12 +23,26 @@ import java.util.List;
 public final class CopyMemory {
     private CopyMemory() {}
 
-    /** Input features: K symbols, blank, go. */
+    /**
+     * Input features: K symbols, blank, go.
+     *
+     * @param K symbol categories
+     * @return K + 2
+     */
     public static int features(int K) {
         return K + 2;
     }
 
-    /** n examples with S symbols of K categories and a delay of T ≥ 1 steps: input (T+2S, K+2), target (T+2S) classes. */
+    /**
+     * n examples with S symbols of K categories and a delay of T ≥ 1 steps: input (T+2S, K+2), target (T+2S) classes.
+     *
+     * @param n examples
+     * @param T the delay, ≥ 1
+     * @param S symbols to remember
+     * @param K categories of each symbol
+     * @param rng the generator
+     * @return the examples
+     */
     public static List<Example> examples(int n, int T, int S, int K, Rng rng) {
         if (T < 1 || S < 1 || K < 2) throw new IllegalArgumentException("copy task needs delay ≥ 1, symbols ≥ 1, categories ≥ 2; got "
                 + T + ", " + S + ", " + K);

@@ -34,6 +34,8 @@ import java.util.List;
  */
 public final class Forecaster {
     /**
+     * How the ensemble forecasts and is trained.
+     *
      * @param horizon K, steps forecast at once
      * @param season  S, the seasonal-naive baseline's lag (1: naive)
      * @param window  W lagged values per forecast; 0 picks max(2S, 2K), at most half of what the series leaves
@@ -46,6 +48,11 @@ public final class Forecaster {
      */
     public record Config(int horizon, int season, int window, int hidden, int epochs, int seeds, long seed, double lr,
                          Boolean log) {
+        /**
+         * Checks the ranges.
+         *
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
         public Config {
             if (horizon < 1) throw new IllegalArgumentException("horizon must be ≥ 1, got " + horizon);
             if (season < 1) throw new IllegalArgumentException("season must be ≥ 1, got " + season);
@@ -53,27 +60,71 @@ public final class Forecaster {
             if (hidden < 1 || epochs < 1 || seeds < 1) throw new IllegalArgumentException("hidden, epochs and seeds must be ≥ 1");
         }
 
+        /**
+         * The defaults for a horizon and a season: an automatic window, hidden 32, 150 epochs, 5 seeds from 1, lr 5e-3,
+         * the log decided on the validation split.
+         *
+         * @param horizon K
+         * @param season S
+         * @return the configuration
+         */
         public static Config defaults(int horizon, int season) {
             return new Config(horizon, season, 0, 32, 150, 5, 1, 5e-3, null);
         }
 
+        /**
+         * The same with another window.
+         *
+         * @param w W, or 0 for automatic
+         * @return the configuration
+         */
         public Config withWindow(int w) {
             return new Config(horizon, season, w, hidden, epochs, seeds, seed, lr, log);
         }
 
+        /**
+         * The same with other training settings.
+         *
+         * @param hidden GRU hidden size
+         * @param epochs passes over the windows per model
+         * @param seeds models averaged
+         * @param seed the first model's seed
+         * @return the configuration
+         */
         public Config withTraining(int hidden, int epochs, int seeds, long seed) {
             return new Config(horizon, season, window, hidden, epochs, seeds, seed, lr, log);
         }
 
+        /**
+         * The same with the log transform forced on or off (null: decided on the validation split).
+         *
+         * @param l the choice
+         * @return the configuration
+         */
         public Config withLog(Boolean l) {
             return new Config(horizon, season, window, hidden, epochs, seeds, seed, lr, l);
         }
     }
 
-    /** The backtest on the last K points: truth, both forecasts and their errors (MASE scaled on the training part). */
+    /**
+     * The backtest on the last K points: truth, both forecasts and their errors (MASE scaled on the training part).
+     *
+     * @param truth the last K values of the series
+     * @param gru the GRU ensemble's forecast of them
+     * @param naive seasonal naive's forecast of them
+     * @param maeGru the GRU's mean absolute error
+     * @param rmseGru the GRU's root mean squared error
+     * @param maseGru the GRU's mean absolute scaled error
+     * @param maeNaive seasonal naive's mean absolute error
+     * @param rmseNaive seasonal naive's root mean squared error
+     * @param maseNaive seasonal naive's mean absolute scaled error
+     * @param scale MASE's scale: the in-sample seasonal-naive MAE of the training part
+     * @param model the ensemble trained on the training part
+     */
     public record Backtest(double[] truth, double[] gru, double[] naive, double maeGru, double rmseGru, double maseGru,
                            double maeNaive, double rmseNaive, double maseNaive, double scale, Forecaster model) {}
 
+    /** How this ensemble was made. */
     public final Config config;
     /** Whether the models forecast log y. */
     public final boolean log;
@@ -93,7 +144,14 @@ public final class Forecaster {
         this.sigma = sigma;
     }
 
-    /** Trains on y[0, n−K), forecasts y[n−K, n) with the GRU and with seasonal naive, and scores both. */
+    /**
+     * Trains on y[0, n−K), forecasts y[n−K, n) with the GRU and with seasonal naive, and scores both.
+     *
+     * @param y the series
+     * @param c the configuration
+     * @param progress where training reports
+     * @return the forecasts and their errors
+     */
     public static Backtest backtest(double[] y, Config c, Progress progress) {
         int n = y.length, K = c.horizon();
         double[] train = java.util.Arrays.copyOf(y, n - K), truth = java.util.Arrays.copyOfRange(y, n - K, n);
@@ -104,7 +162,14 @@ public final class Forecaster {
         return new Backtest(truth, gru, naive, mg, Metrics.rmse(truth, gru), mg / q, mn, Metrics.rmse(truth, naive), mn / q, q, f);
     }
 
-    /** ŷ_{n+h} = y_{n−S+((h−1) mod S)}, h = 1..K: the last season repeated. */
+    /**
+     * ŷ_{n+h} = y_{n−S+((h−1) mod S)}, h = 1..K: the last season repeated.
+     *
+     * @param y the series
+     * @param season S
+     * @param horizon K
+     * @return the K forecasts
+     */
     public static double[] seasonalNaive(double[] y, int season, int horizon) {
         int n = y.length;
         if (n < season) throw new IllegalArgumentException("seasonal naive needs at least " + season + " points, got " + n);
@@ -113,7 +178,14 @@ public final class Forecaster {
         return f;
     }
 
-    /** Trains the ensemble on the whole series y (no gaps: see {@link Gaps}). */
+    /**
+     * Trains the ensemble on the whole series y (no gaps: see {@link Gaps}).
+     *
+     * @param y the series
+     * @param c the configuration
+     * @param progress where training reports
+     * @return the ensemble
+     */
     public static Forecaster fit(double[] y, Config c, Progress progress) {
         int K = c.horizon();
         for (int t = 0; t < y.length; t++) {
@@ -158,6 +230,10 @@ public final class Forecaster {
     /**
      * A new ensemble of this one's kind (its log choice and decision, its window or less) trained on y, e.g. the
      * whole series after a backtest on its training part: the log is not decided again.
+     *
+     * @param y the series
+     * @param progress where training reports
+     * @return the new ensemble
      */
     public Forecaster refit(double[] y, Progress progress) {
         for (int t = 0; t < y.length; t++) {
@@ -233,7 +309,12 @@ public final class Forecaster {
         return x;
     }
 
-    /** The K values after the end of history (at least W points, no gaps). */
+    /**
+     * The K values after the end of history (at least W points, no gaps).
+     *
+     * @param history the series so far
+     * @return the K forecasts
+     */
     public double[] forecast(double[] history) {
         int n = history.length, K = config.horizon();
         if (n < window) throw new IllegalArgumentException("forecast needs at least " + window + " points of history, got " + n);

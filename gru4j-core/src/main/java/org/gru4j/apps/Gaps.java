@@ -11,12 +11,26 @@ package org.gru4j.apps;
 public final class Gaps {
     private Gaps() {}
 
-    /** Fills x in place; returns how many values were filled. A series with no present value throws. */
+    /**
+     * Fills x in place; returns how many values were filled. A series with no present value throws.
+     *
+     * @param x the series, NaN for a gap
+     * @param what names the series in the message
+     * @return the values filled
+     */
     public static int interpolate(double[] x, String what) {
         return interpolate(x, 0, x.length, what);
     }
 
-    /** The same on x[from, to). */
+    /**
+     * The same on x[from, to).
+     *
+     * @param x the series, NaN for a gap
+     * @param from the first index
+     * @param to past the last index
+     * @param what names the series in the message
+     * @return the values filled
+     */
     public static int interpolate(double[] x, int from, int to, String what) {
         int filled = 0, last = -1;
         for (int t = from; t < to; t++) {

@@ -70,6 +70,7 @@ public final class LongMemory {
     public record Settings(List<String> tasks, List<Integer> addingLengths, List<Integer> copyLengths, List<CellKind> cells,
                            int hidden, int epochs, int steps, int batch, double lr, double clip, int testExamples,
                            int copySymbols, int copyCategories, double forgetBias, long seed, Path out) {
+        /** Copies the lists. */
         public Settings {
             tasks = List.copyOf(tasks);
             addingLengths = List.copyOf(addingLengths);
@@ -92,13 +93,25 @@ public final class LongMemory {
             if (copyCategories < 2) throw new IllegalArgumentException("--copy-categories must be ≥ 2, got " + copyCategories);
         }
 
-        /** The full comparison's defaults: adding at T = 50, 100, 200, copy at delays 50, 100; writing to out. */
+        /**
+         * The full comparison's defaults: adding at T = 50, 100, 200, copy at delays 50, 100; writing to out.
+         *
+         * @param out where the plots and tables go
+         * @param seed the run's seed
+         * @return the settings
+         */
         public static Settings full(Path out, long seed) {
             return new Settings(List.of("adding", "copy"), List.of(50, 100, 200), List.of(50, 100), CELLS, 64,
                     30, 100, 32, 1e-2, 1.0, 1000, 3, 8, 1.0, seed, out);
         }
 
-        /** The quick comparison (a few minutes at most on 2 cores): adding at T = 50 and a short copy task. */
+        /**
+         * The quick comparison (a few minutes at most on 2 cores): adding at T = 50 and a short copy task.
+         *
+         * @param out where the plots and tables go
+         * @param seed the run's seed
+         * @return the settings
+         */
         public static Settings quick(Path out, long seed) {
             return new Settings(List.of("adding", "copy"), List.of(50), List.of(20), CELLS, 64,
                     10, 100, 32, 1e-2, 1.0, 500, 3, 8, 1.0, seed, out);
@@ -114,15 +127,34 @@ public final class LongMemory {
      * @param metric   final test MSE (adding) or accuracy on the recalled symbols (copy)
      * @param baseline MSE of predicting 1 (adding) or chance accuracy 1/K (copy)
      * @param curve    the test metric after each epoch
+     * @param cell the cell's name
+     * @param task "adding" or "copy"
+     * @param length T, or the copy delay
+     * @param parameters the model's parameter count
+     * @param secondsPerEpoch wall-clock seconds per epoch
+     * @param solved whether the metric beat the task's bar
      */
     public record Row(String cell, String task, int length, int parameters, double secondsPerEpoch, double metric,
                       double baseline, boolean solved, double[] curve) {
+        /**
+         * The metric's name in the tables: "mse" or "acc".
+         *
+         * @return the name
+         */
         public String metricName() {
             return task.equals("adding") ? "mse" : "acc";
         }
     }
 
-    /** What a run produced: the table, the table files and the parseable last line. */
+    /**
+     * What a run produced: the table, the table files and the parseable last line.
+     *
+     * @param rows every row
+     * @param csv the CSV table
+     * @param markdown the Markdown table
+     * @param table the table as text
+     * @param lastLine the one-line summary
+     */
     public record Report(List<Row> rows, Path csv, Path markdown, String table, String lastLine) {}
 
     private LongMemory() {}
@@ -131,6 +163,12 @@ public final class LongMemory {
      * Runs every task × length × cell and writes the tables under settings.out(). Progress counts training steps over the
      * whole run (its message names the cell, task, T and epoch); {@code jobDone} gets each task and length's rows as
      * soon as they are complete.
+     *
+     * @param s the settings
+     * @param progress where training reports
+     * @param jobDone takes each task and length's rows
+     * @return what the run produced
+     * @throws IOException when a table or plot cannot be written
      */
     public static Report run(Settings s, Progress progress, Consumer<List<Row>> jobDone) throws IOException {
         Files.createDirectories(s.out());
@@ -275,6 +313,12 @@ public final class LongMemory {
         return h * 0x94D049BB133111EBL + epoch;
     }
 
+    /**
+     * The cell's name in the tables: "gru", "lstm", "rnn" (tanh) or "rnn_relu".
+     *
+     * @param cell the cell kind
+     * @return the name
+     */
     public static String cellName(CellKind cell) {
         return cell == CellKind.RNN_TANH ? "rnn" : cell.id();
     }

@@ -28,6 +28,8 @@ import java.util.List;
  */
 public final class SequenceClassifier {
     /**
+     * How the classifier is trained.
+     *
      * @param steps  T, steps each row is cut into (must divide the feature count)
      * @param hidden GRU hidden size
      * @param epochs passes over the training rows
@@ -36,20 +38,41 @@ public final class SequenceClassifier {
      * @param seed   initialisation and order
      */
     public record Config(int steps, int hidden, int epochs, int batch, double lr, long seed) {
+        /**
+         * Checks the ranges.
+         *
+         * @throws IllegalArgumentException when a size is below 1
+         */
         public Config {
             if (steps < 1 || hidden < 1 || epochs < 1 || batch < 1) throw new IllegalArgumentException("steps, hidden, epochs and batch must be ≥ 1");
         }
 
+        /**
+         * The defaults for a step count: hidden 64, 30 epochs, batch 32, lr 5e-3, seed 1.
+         *
+         * @param steps T
+         * @return the configuration
+         */
         public static Config defaults(int steps) {
             return new Config(steps, 64, 30, 32, 5e-3, 1);
         }
 
+        /**
+         * The same with other training settings.
+         *
+         * @param hidden GRU hidden size
+         * @param epochs passes over the training rows
+         * @param seed initialisation and order
+         * @return the configuration
+         */
         public Config withTraining(int hidden, int epochs, long seed) {
             return new Config(steps, hidden, epochs, batch, lr, seed);
         }
     }
 
+    /** How this classifier was trained. */
     public final Config config;
+    /** The number of classes. */
     public final int classes;
     private final SequenceModel model;
     private final double[] mean, scale;
@@ -62,7 +85,16 @@ public final class SequenceClassifier {
         this.scale = scale;
     }
 
-    /** Trains on rows (N, F) with labels in 0..classes−1. */
+    /**
+     * Trains on rows (N, F) with labels in 0..classes−1.
+     *
+     * @param rows the rows (N, F)
+     * @param labels their classes
+     * @param classes the number of classes
+     * @param c the configuration
+     * @param progress where training reports
+     * @return the classifier
+     */
     public static SequenceClassifier train(double[][] rows, int[] labels, int classes, Config c, Progress progress) {
         int N = rows.length;
         if (N == 0) throw new IllegalArgumentException("no training rows");
@@ -106,7 +138,12 @@ public final class SequenceClassifier {
         return x;
     }
 
-    /** The most likely class of each row. */
+    /**
+     * The most likely class of each row.
+     *
+     * @param rows the rows (N, F)
+     * @return their classes
+     */
     public int[] predict(double[][] rows) {
         int N = rows.length, F = mean.length, T = config.steps(), I = F / T;
         int[] out = new int[N];
@@ -130,6 +167,11 @@ public final class SequenceClassifier {
     /**
      * A seeded split stratified by class: in each class, ⌊fraction·n_c⌉ rows (at least one when the class has two or more)
      * drawn at random go to the test set. Returns {train indices, test indices}, each ascending.
+     *
+     * @param labels the classes of the rows
+     * @param testFraction the share that goes to the test set
+     * @param seed the draw's seed
+     * @return the train and test indices
      */
     public static int[][] stratifiedSplit(int[] labels, double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("test fraction must be in (0, 1), got " + testFraction);
@@ -156,7 +198,14 @@ public final class SequenceClassifier {
         return new int[][]{tr, te};
     }
 
-    /** counts[true][predicted]. */
+    /**
+     * counts[true][predicted].
+     *
+     * @param truth the true classes
+     * @param predicted the predicted ones
+     * @param classes the number of classes
+     * @return the counts
+     */
     public static int[][] confusion(int[] truth, int[] predicted, int classes) {
         int[][] m = new int[classes][classes];
         for (int i = 0; i < truth.length; i++) m[truth[i]][predicted[i]]++;

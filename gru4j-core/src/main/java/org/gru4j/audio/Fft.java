@@ -14,12 +14,19 @@ package org.gru4j.audio;
  * instance is for one thread.
  */
 public final class Fft {
+    /** The transform size N. */
     public final int n;
     private final int half;
     private final int[] reverse;   // bit reversal over half
     private final double[] cos, sin; // e^{−2πi·k/N} for k < N/2
     private final double[] re, im;
 
+    /**
+     * A transform of size N, its twiddles computed.
+     *
+     * @param n N, a power of two ≥ 2
+     * @throws IllegalArgumentException when it is not
+     */
     public Fft(int n) {
         if (n < 2 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("FFT size must be a power of two ≥ 2, got " + n);
@@ -44,6 +51,10 @@ public final class Fft {
 
     /**
      * x is (N) real; outRe, outIm are (N/2+1): the non-negative-frequency half of the spectrum.
+     *
+     * @param x the signal (N)
+     * @param outRe receives the real parts (N/2+1)
+     * @param outIm receives the imaginary parts (N/2+1)
      */
     public void forward(double[] x, double[] outRe, double[] outIm) {
         for (int m = 0; m < half; m++) {
@@ -80,7 +91,15 @@ public final class Fft {
         }
     }
 
-    /** x is (N) real; out is (N/2+1): |X[k]|^exponent (exponent 2 = power, 1 = magnitude). */
+    /**
+     * x is (N) real; out is (N/2+1): |X[k]|^exponent (exponent 2 = power, 1 = magnitude).
+     *
+     * @param x the signal (N)
+     * @param out receives the powers (N/2+1)
+     * @param workRe work space (N/2+1)
+     * @param workIm work space (N/2+1)
+     * @param exponent 2 for power, 1 for magnitude
+     */
     public void power(double[] x, double[] out, double[] workRe, double[] workIm, double exponent) {
         forward(x, workRe, workIm);
         for (int k = 0; k <= half; k++) {

@@ -14,6 +14,7 @@ package org.gru4j.audio;
  * is natural, not dB. One instance holds its work arrays: one thread at a time.
  */
 public final class Frontend {
+    /** The settings. */
     public final FrontendConfig config;
     private final Fft fft;
     private final double[] window;
@@ -22,6 +23,11 @@ public final class Frontend {
     private final double[][] dct;     // (nMfcc, M)
     private final double[] frame, spec, workRe, workIm, mel;
 
+    /**
+     * A front end of these settings, its window, filters and DCT computed.
+     *
+     * @param config the settings
+     */
     public Frontend(FrontendConfig config) {
         this.config = config;
         fft = new Fft(config.nFft());
@@ -53,12 +59,22 @@ public final class Frontend {
         mel = new double[nm];
     }
 
-    /** Frames produced from n samples. */
+    /**
+     * Frames produced from n samples.
+     *
+     * @param n samples
+     * @return the frames T
+     */
     public int frames(int n) {
         return n < config.windowLength() ? 1 : 1 + (n - config.windowLength()) / config.hopLength();
     }
 
-    /** x is (n) samples at the configured rate; the result is (T, D) row-major, T = {@link #frames}, D = dim. */
+    /**
+     * x is (n) samples at the configured rate; the result is (T, D) row-major, T = {@link #frames}, D = dim.
+     *
+     * @param x the samples
+     * @return the features (T, D)
+     */
     public float[] compute(float[] x) {
         int t = frames(x.length), d = config.dim();
         float[] out = new float[t * d];
@@ -72,6 +88,12 @@ public final class Frontend {
      * One frame's features (D) into out[off…]: the window starting at x[start], samples at or past {@code limit}
      * taken as zero; pre-emphasis uses x[start − 1], so start = 0 must be the signal's first sample (a streaming
      * caller keeps one sample before each frame it has yet to compute).
+     *
+     * @param x the samples
+     * @param start the window's first sample
+     * @param limit the first sample taken as zero
+     * @param out receives the features
+     * @param off where in out
      */
     public void frame(float[] x, int start, int limit, float[] out, int off) {
         int win = config.windowLength(), d = config.dim();
@@ -109,6 +131,9 @@ public final class Frontend {
     /**
      * Per-utterance mean and variance normalisation, in place: each feature column of x (T, D) gets zero mean and
      * unit variance over the T frames, x ← (x − μ) / √(σ² + 1e-5).
+     *
+     * @param x the features (T, D), normalised in place
+     * @param d D
      */
     public static void normalize(float[] x, int d) {
         int t = x.length / d;

@@ -8,14 +8,34 @@ package org.gru4j.audio;
  * @param nMfcc 0 for log-mel features; otherwise that many DCT-II (orthonormal) coefficients of the log-mel bands
  * @param power 2 for the power spectrum, 1 for the magnitude
  * @param areaNorm Slaney's equal-area filter normalisation
+ * @param sampleRate the sample rate in Hz
+ * @param windowLength samples per window
+ * @param hopLength samples between windows
+ * @param nFft FFT size, ≥ the window
+ * @param window the window function
+ * @param preemphasis x[n] − a·x[n−1]'s a (0: none)
+ * @param nMels mel bands M
+ * @param fmin the lowest band's edge in Hz
+ * @param fmax the highest band's edge in Hz
+ * @param scale the mel scale
+ * @param logFloor the floor under the log
  */
 public record FrontendConfig(int sampleRate, int windowLength, int hopLength, int nFft, Window window,
                              double preemphasis, int nMels, double fmin, double fmax, MelScale scale,
                              boolean areaNorm, double power, int nMfcc, double logFloor) {
+    /** The window function, periodic. */
     public enum Window {
-        HANN, HAMMING;
+        /** 0.5 − 0.5·cos(2πn/N). */
+        HANN,
+        /** 0.54 − 0.46·cos(2πn/N). */
+        HAMMING;
 
-        /** Periodic window of length n (as torch.hann_window / scipy.signal.get_window with fftbins=True). */
+        /**
+         * Periodic window of length n (as torch.hann_window / scipy.signal.get_window with fftbins=True).
+         *
+         * @param n the length
+         * @return the window
+         */
         public double[] values(int n) {
             double[] w = new double[n];
             double a = this == HANN ? 0.5 : 0.54;
@@ -26,6 +46,11 @@ public record FrontendConfig(int sampleRate, int windowLength, int hopLength, in
         }
     }
 
+    /**
+     * Checks the lengths, the rate and the band edges.
+     *
+     * @throws IllegalArgumentException naming what is out of range
+     */
     public FrontendConfig {
         if (sampleRate <= 0 || windowLength <= 0 || hopLength <= 0 || windowLength > nFft) {
             throw new IllegalArgumentException("front end: need 0 < window (" + windowLength + ") ≤ nFft (" + nFft
@@ -40,16 +65,33 @@ public record FrontendConfig(int sampleRate, int windowLength, int hopLength, in
         }
     }
 
+    /**
+     * The usual speech settings (see the class comment).
+     *
+     * @return the settings
+     */
     public static FrontendConfig standard() {
         return new FrontendConfig(16000, 400, 160, 512, Window.HANN, 0.97, 40, 20, 8000, MelScale.HTK, false, 2, 0,
                 1e-10);
     }
 
+    /**
+     * The same with another number of mel bands.
+     *
+     * @param n mel bands M
+     * @return the settings
+     */
     public FrontendConfig withMels(int n) {
         return new FrontendConfig(sampleRate, windowLength, hopLength, nFft, window, preemphasis, n, fmin, fmax, scale,
                 areaNorm, power, nMfcc, logFloor);
     }
 
+    /**
+     * The same with MFCCs.
+     *
+     * @param n coefficients (0: log-mel features)
+     * @return the settings
+     */
     public FrontendConfig withMfcc(int n) {
         return new FrontendConfig(sampleRate, windowLength, hopLength, nFft, window, preemphasis, nMels, fmin, fmax,
                 scale, areaNorm, power, n, logFloor);
@@ -59,6 +101,9 @@ public record FrontendConfig(int sampleRate, int windowLength, int hopLength, in
      * The settings as string fields (sample_rate, window_length, hop_length, n_fft, window, preemphasis, n_mels, fmin,
      * fmax, scale, area_norm, power, n_mfcc, log_floor), each key prefixed: what a model file's metadata and the
      * fixture files hold.
+     *
+     * @param prefix put before each key
+     * @return key → value
      */
     public java.util.Map<String, String> fields(String prefix) {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
@@ -79,7 +124,13 @@ public record FrontendConfig(int sampleRate, int windowLength, int hopLength, in
         return m;
     }
 
-    /** Reads {@link #fields} back; a missing or malformed field throws IllegalArgumentException naming it. */
+    /**
+     * Reads {@link #fields} back; a missing or malformed field throws IllegalArgumentException naming it.
+     *
+     * @param m the fields
+     * @param prefix put before each key
+     * @return the settings
+     */
     public static FrontendConfig of(java.util.Map<String, String> m, String prefix) {
         java.util.function.Function<String, String> get = k -> {
             String v = m.get(prefix + k);
@@ -100,7 +151,11 @@ public record FrontendConfig(int sampleRate, int windowLength, int hopLength, in
         }
     }
 
-    /** Features per frame. */
+    /**
+     * Features per frame.
+     *
+     * @return D: the MFCCs, or the mel bands
+     */
     public int dim() {
         return nMfcc > 0 ? nMfcc : nMels;
     }

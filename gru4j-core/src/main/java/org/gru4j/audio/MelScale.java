@@ -9,11 +9,20 @@ package org.gru4j.audio;
  * </pre>
  */
 public enum MelScale {
-    HTK, SLANEY;
+    /** mel = 2595·log10(1 + f/700) (HTK, torchaudio's default). */
+    HTK,
+    /** Slaney's: linear below 1 kHz, logarithmic above (librosa's default). */
+    SLANEY;
 
     private static final double F_SP = 200.0 / 3, MIN_LOG_HZ = 1000, MIN_LOG_MEL = MIN_LOG_HZ / F_SP,
             LOG_STEP = Math.log(6.4) / 27;
 
+    /**
+     * Hz to mel.
+     *
+     * @param hz a frequency in Hz
+     * @return it in mel
+     */
     public double toMel(double hz) {
         if (this == HTK) {
             return 2595 * Math.log10(1 + hz / 700);
@@ -21,6 +30,12 @@ public enum MelScale {
         return hz < MIN_LOG_HZ ? hz / F_SP : MIN_LOG_MEL + Math.log(hz / MIN_LOG_HZ) / LOG_STEP;
     }
 
+    /**
+     * Mel to Hz.
+     *
+     * @param mel a frequency in mel
+     * @return it in Hz
+     */
     public double toHz(double mel) {
         if (this == HTK) {
             return 700 * (Math.pow(10, mel / 2595) - 1);
@@ -33,6 +48,14 @@ public enum MelScale {
      * them: n+2 points equally spaced in mel from fmin to fmax; filter m rises linearly (in Hz) from point m to m+1
      * and falls to m+2; with {@code areaNorm} each is scaled by 2/(f_{m+2} − f_m) (Slaney's equal-area norm).
      * The result is (nMels, nFft/2+1).
+     *
+     * @param nMels filters M
+     * @param nFft FFT size
+     * @param sampleRate the sample rate in Hz
+     * @param fmin the lowest edge in Hz
+     * @param fmax the highest edge in Hz
+     * @param areaNorm Slaney's equal-area norm
+     * @return the filters (M, nFft/2+1)
      */
     public double[][] filterbank(int nMels, int nFft, int sampleRate, double fmin, double fmax, boolean areaNorm) {
         int bins = nFft / 2 + 1;

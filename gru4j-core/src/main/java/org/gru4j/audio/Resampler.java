@@ -23,6 +23,7 @@ public final class Resampler {
     static final double BETA = 8.0;
     static final int MAX_PHASES = 4096;
 
+    /** The sample rates, in Hz. */
     public final int from, to;
     private final int up, down; // L, M
     private final double fc;    // cutoff, cycles per input sample
@@ -30,6 +31,13 @@ public final class Resampler {
     private final int phases;    // rows of the table in use: L, or MAX_PHASES (interpolated) when L is larger
     private final float[] table; // (phases [+1], 2·half)
 
+    /**
+     * A resampler between two rates, its taps computed.
+     *
+     * @param from the input rate in Hz
+     * @param to the output rate in Hz
+     * @throws IllegalArgumentException when a rate is not positive
+     */
     public Resampler(int from, int to) {
         if (from <= 0 || to <= 0) {
             throw new IllegalArgumentException("sample rates must be positive, got " + from + " → " + to);
@@ -52,12 +60,24 @@ public final class Resampler {
         }
     }
 
-    /** Resamples {@code x} from {@code from} Hz to {@code to} Hz. */
+    /**
+     * Resamples {@code x} from {@code from} Hz to {@code to} Hz.
+     *
+     * @param x the samples
+     * @param from their rate in Hz
+     * @param to the rate wanted
+     * @return the resampled samples
+     */
     public static float[] resample(float[] x, int from, int to) {
         return new Resampler(from, to).apply(x);
     }
 
-    /** x is (n) at {@code from} Hz; the result is (⌈n·L/M⌉) at {@code to} Hz. */
+    /**
+     * x is (n) at {@code from} Hz; the result is (⌈n·L/M⌉) at {@code to} Hz.
+     *
+     * @param x the samples
+     * @return the resampled samples
+     */
     public float[] apply(float[] x) {
         if (up == down) {
             return x.clone();

@@ -19,8 +19,18 @@ import java.nio.file.Path;
  * are unsigned with 128 as zero.
  */
 public final class Wav {
-    /** Mono samples and their rate in Hz. */
+    /**
+     * Mono samples and their rate in Hz.
+     *
+     * @param samples the samples, in [-1, 1]
+     * @param sampleRate their rate in Hz
+     */
     public record Audio(float[] samples, int sampleRate) {
+        /**
+         * The duration.
+         *
+         * @return seconds
+         */
         public double seconds() {
             return samples.length / (double) sampleRate;
         }
@@ -31,6 +41,13 @@ public final class Wav {
     private Wav() {
     }
 
+    /**
+     * Reads a WAV file as the class comment says, mixed to mono.
+     *
+     * @param file the file
+     * @return its samples and rate
+     * @throws IOException when it cannot be read or is not a WAV file gru4j decodes, naming it
+     */
     public static Audio read(Path file) throws IOException {
         byte[] bytes;
         try {
@@ -41,7 +58,14 @@ public final class Wav {
         return decode(bytes, file.toString());
     }
 
-    /** Decodes a whole WAV file held in memory; {@code name} is used in error messages. */
+    /**
+     * Decodes a whole WAV file held in memory; {@code name} is used in error messages.
+     *
+     * @param bytes the file's bytes
+     * @param name the file's name
+     * @return its samples and rate
+     * @throws IOException when it is not a WAV file gru4j decodes
+     */
     public static Audio decode(byte[] bytes, String name) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || !tag(bytes, 0, "RIFF") || !tag(bytes, 8, "WAVE")) {
@@ -152,7 +176,13 @@ public final class Wav {
         return true;
     }
 
-    /** Encodes mono samples as 16-bit PCM (clipped to [-1, 1], rounded). */
+    /**
+     * Encodes mono samples as 16-bit PCM (clipped to [-1, 1], rounded).
+     *
+     * @param samples the samples
+     * @param sampleRate their rate in Hz
+     * @return the WAV file's bytes
+     */
     public static byte[] encodePcm16(float[] samples, int sampleRate) {
         ByteBuffer b = header(samples.length * 2, 1, sampleRate, 16, FORMAT_PCM);
         for (float s : samples) {
@@ -165,6 +195,14 @@ public final class Wav {
     /**
      * Encodes interleaved frames in any supported layout, for tests: {@code frames[i][c]} is channel c of frame i;
      * {@code format} is 1 (PCM) or 3 (float); {@code extensible} wraps it as WAVE_FORMAT_EXTENSIBLE.
+     *
+     * @param frames the frames, channels interleaved
+     * @param channels the channel count
+     * @param sampleRate the rate in Hz
+     * @param bits bits per sample
+     * @param format 1 (PCM) or 3 (float)
+     * @param extensible as WAVE_FORMAT_EXTENSIBLE
+     * @return the WAV file's bytes
      */
     public static byte[] encode(double[][] frames, int channels, int sampleRate, int bits, int format, boolean extensible) {
         int bytesPer = bits / 8;
@@ -198,6 +236,14 @@ public final class Wav {
         return b.array();
     }
 
+    /**
+     * Writes mono samples as a 16-bit PCM WAV file.
+     *
+     * @param file the file
+     * @param samples the samples
+     * @param sampleRate their rate in Hz
+     * @throws IOException when it cannot be written
+     */
     public static void writePcm16(Path file, float[] samples, int sampleRate) throws IOException {
         Files.write(file, encodePcm16(samples, sampleRate));
     }

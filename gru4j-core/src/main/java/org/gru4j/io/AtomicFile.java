@@ -25,9 +25,23 @@ public final class AtomicFile {
 
     /** The writer fills the channel; on any failure the target is untouched and no temporary file remains. */
     public interface Writer {
+        /**
+         * Writes the file's whole content.
+         *
+         * @param out the temporary file, open for writing
+         * @throws IOException when writing fails; the target is left as it was
+         */
         void write(FileChannel out) throws IOException;
     }
 
+    /**
+     * Writes target through a temporary file in its directory, renamed over it when complete: a reader sees the old
+     * file or the new one, never part of one. The new file's mode is that of any new file (0666 less the umask).
+     *
+     * @param target the file to write
+     * @param writer fills it
+     * @throws IOException when the directory does not exist or writing fails; target is then untouched
+     */
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) throw new IOException(target + ": directory does not exist");
@@ -64,6 +78,10 @@ public final class AtomicFile {
     /**
      * Deletes the temporary files an earlier write of target left when its process was killed mid-write (a crash skips
      * the cleanup); returns how many. Call it when no other writer of target is running, e.g. when a run starts.
+     *
+     * @param target the file whose leftovers to remove
+     * @return how many were deleted
+     * @throws IOException when the directory cannot be listed
      */
     public static int deleteLeftovers(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();

@@ -21,7 +21,12 @@ import java.util.Map;
 public final class CheckpointFile {
     private CheckpointFile() {}
 
-    /** A trainer's checkpoints into this file; what a killed earlier run was writing beside it is removed now. */
+    /**
+     * A trainer's checkpoints into this file; what a killed earlier run was writing beside it is removed now.
+     *
+     * @param file the checkpoint file
+     * @return the checkpoints, for {@code Trainer}
+     */
     public static Checkpoints to(Path file) {
         try {
             AtomicFile.deleteLeftovers(file);
@@ -31,16 +36,38 @@ public final class CheckpointFile {
         return c -> write(file, c);
     }
 
+    /**
+     * Writes a checkpoint as safetensors, atomically.
+     *
+     * @param file the file
+     * @param c the checkpoint
+     * @throws IOException when writing fails
+     */
     public static void write(Path file, Checkpoint c) throws IOException {
         Safetensors.write(file, c.tensors(), c.metadata());
     }
 
+    /**
+     * Reads a checkpoint that {@link #write} wrote.
+     *
+     * @param file the file
+     * @return the checkpoint
+     * @throws IOException when the file cannot be read or is not a checkpoint
+     */
     public static Checkpoint read(Path file) throws IOException {
         Safetensors.Contents c = Safetensors.read(file);
         return of(file, c.tensors(), c.metadata());
     }
 
-    /** A checkpoint from the tensors and metadata {@link Checkpoint#tensors} and {@link Checkpoint#metadata} gave; file is for messages. */
+    /**
+     * A checkpoint from the tensors and metadata {@link Checkpoint#tensors} and {@link Checkpoint#metadata} gave; file is for messages.
+     *
+     * @param file names the file in messages
+     * @param tensors the checkpoint's tensors
+     * @param m its metadata
+     * @return the checkpoint
+     * @throws ModelFormatException when a tensor or field is missing or malformed, naming it
+     */
     public static Checkpoint of(Path file, Map<String, Tensor> tensors, Map<String, String> m) throws ModelFormatException {
         if (!Checkpoint.FORMAT.equals(m.get("format"))) {
             throw new ModelFormatException(file, "not a training checkpoint (metadata format is " + m.get("format") + ", expected "

@@ -45,7 +45,13 @@ public final class ConfigCodec {
     static final Set<String> FIELDS = Set.of("format", "format_version", "model", "cell", "input", "hidden", "layers",
             "bidirectional", "bias", "reset_after", "z_keeps_state", "vocab", "dropout", "head", "outputs", "describe");
 
-    /** The configuration as fields, in the order a reader sees them, under the given 'format'. */
+    /**
+     * The configuration as fields, in the order a reader sees them, under the given 'format'.
+     *
+     * @param model a Recurrent or a SequenceModel
+     * @param format the layout of the fields: "gru4j", "pt" or {@link #CHAR_LM}
+     * @return field → value
+     */
     public static Map<String, String> fields(Module model, String format) {
         Map<String, String> m = new LinkedHashMap<>();
         if (format.equals(CHAR_LM)) return charLmFields(model);
@@ -100,7 +106,12 @@ public final class ConfigCodec {
         return m;
     }
 
-    /** The fields of a file's metadata that are not the configuration's (nor a training checkpoint's {@code train.*}). */
+    /**
+     * The fields of a file's metadata that are not the configuration's (nor a training checkpoint's {@code train.*}).
+     *
+     * @param metadata a file's metadata
+     * @return the other fields, in order
+     */
     public static Map<String, String> extra(Map<String, String> metadata) {
         Map<String, String> out = new LinkedHashMap<>();
         if (CHAR_LM.equals(metadata.get("format"))) {
@@ -115,7 +126,12 @@ public final class ConfigCodec {
         return out;
     }
 
-    /** Whether the metadata holds a configuration this codec reads. */
+    /**
+     * Whether the metadata holds a configuration this codec reads.
+     *
+     * @param m a file's metadata
+     * @return true when it names a model
+     */
     public static boolean describesModel(Map<String, String> m) {
         return CHAR_LM.equals(m.get("format")) || m.containsKey("format_version") && m.containsKey("model");
     }
@@ -123,6 +139,12 @@ public final class ConfigCodec {
     /**
      * A model with zero parameters, of the configuration the fields give; the fields are checked one by one, and the
      * config's size against the values the file holds ({@link RecurrentConfig#checkSize}) before anything is built.
+     *
+     * @param file names the file in messages
+     * @param m the configuration fields
+     * @param availableFloats the values the file's tensors hold
+     * @return the model, all parameters zero
+     * @throws ModelFormatException naming the field that is missing or malformed, or the size that is too large
      */
     public static Module build(Path file, Map<String, String> m, long availableFloats) throws ModelFormatException {
         if (CHAR_LM.equals(m.get("format"))) return buildCharLm(file, m, availableFloats);
@@ -208,6 +230,11 @@ public final class ConfigCodec {
     /**
      * Loads parameters into the model, each name and shape checked against the config first so that the message
      * names both, and every value finite; nothing is loaded when anything is wrong.
+     *
+     * @param file names the file in messages
+     * @param model the model to fill
+     * @param tensors name → tensor
+     * @throws ModelFormatException naming the tensor that is missing, misshapen, unexpected or not finite
      */
     public static void loadChecked(Path file, Module model, Map<String, Tensor> tensors) throws ModelFormatException {
         Set<String> names = new HashSet<>();

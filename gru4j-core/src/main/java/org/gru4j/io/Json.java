@@ -17,11 +17,24 @@ public final class Json {
 
     /** A syntax error, with its character offset. */
     public static final class ParseException extends Exception {
+        /**
+         * An error at character at of the text.
+         *
+         * @param message what is wrong
+         * @param at the character offset
+         */
         public ParseException(String message, int at) {
             super(message + " at character " + at);
         }
     }
 
+    /**
+     * Parses one JSON value, the whole text.
+     *
+     * @param text JSON
+     * @return the value, as the class comment maps it
+     * @throws ParseException at the first syntax error or at trailing characters
+     */
     public static Object parse(String text) throws ParseException {
         Json.Parser p = new Json.Parser(text);
         p.space();
@@ -33,6 +46,14 @@ public final class Json {
 
     /** Takes one member of a top-level object. */
     public interface Member {
+        /**
+         * Takes a member.
+         *
+         * @param key its key
+         * @param value its value, as {@link #parse} gives it
+         * @param at the key's character offset
+         * @throws ParseException to refuse the member
+         */
         void accept(String key, Object value, int at) throws ParseException;
     }
 
@@ -40,6 +61,10 @@ public final class Json {
      * Parses a top-level JSON object member by member, handing each key and value (parsed as {@link #parse} would)
      * to member without keeping them: a header of a million entries holds one entry's tree at a time. Duplicate keys
      * are for member to refuse (at is the key's character offset). Linear in the text.
+     *
+     * @param text JSON text holding one object
+     * @param member takes each member in order
+     * @throws ParseException at the first syntax error, or as member throws it
      */
     public static void parseObject(String text, Member member) throws ParseException {
         Json.Parser p = new Json.Parser(text);
@@ -65,6 +90,12 @@ public final class Json {
         if (p.i != text.length()) throw new ParseException("trailing characters", p.i);
     }
 
+    /**
+     * The value as JSON text: maps, lists, strings, numbers, booleans and null.
+     *
+     * @param value the value
+     * @return the text
+     */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value);

@@ -20,7 +20,9 @@ import java.nio.file.Path;
  * directory is refused before it is opened, since its size says nothing about what reading it would cost.
  */
 public final class LoadBudget {
+    /** Bytes every load may use whatever the file's size: 64 MiB. */
     public static final long BASE = 64L << 20;
+    /** Bytes a load may use per byte of the file. */
     public static final long PER_FILE_BYTE = 8;
 
     private final Path file;
@@ -33,24 +35,46 @@ public final class LoadBudget {
         this.limit = limit;
     }
 
-    /** The budget of one load of file, after checking that it is a regular file. */
+    /**
+     * The budget of one load of file, after checking that it is a regular file.
+     *
+     * @param file the file to be read
+     * @return its budget
+     * @throws IOException when it is not a regular file or its size cannot be read
+     */
     public static LoadBudget of(Path file) throws IOException {
         requireRegular(file);
         long size = Files.size(file);
         return new LoadBudget(file, size, rule(size));
     }
 
-    /** A budget for bytes that do not come from one file on disk (a test, an in-memory model), of the same rule. */
+    /**
+     * A budget for bytes that do not come from one file on disk (a test, an in-memory model), of the same rule.
+     *
+     * @param name names the bytes in messages
+     * @param size how many bytes
+     * @return their budget
+     */
     public static LoadBudget forBytes(Path name, long size) {
         return new LoadBudget(name, size, rule(size));
     }
 
-    /** 64 MiB + 8 × size, saturating. */
+    /**
+     * 64 MiB + 8 × size, saturating.
+     *
+     * @param size bytes of a file
+     * @return the bytes a load of it may use
+     */
     public static long rule(long size) {
         return size > (Long.MAX_VALUE - BASE) / PER_FILE_BYTE ? Long.MAX_VALUE : BASE + PER_FILE_BYTE * size;
     }
 
-    /** Refuses a path that is not a regular file (after following links): devices, FIFOs, sockets, directories. */
+    /**
+     * Refuses a path that is not a regular file (after following links): devices, FIFOs, sockets, directories.
+     *
+     * @param file the path
+     * @throws IOException when it is not a regular file, naming it
+     */
     public static void requireRegular(Path file) throws IOException {
         if (Files.isRegularFile(file)) return;
         if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString());
@@ -59,7 +83,13 @@ public final class LoadBudget {
         throw new ModelFormatException(file, "is " + kind + ", not a regular file: models and inputs are read from regular files only");
     }
 
-    /** Accounts bytes for what; refuses, naming it, when the load would pass its budget. */
+    /**
+     * Accounts bytes for what; refuses, naming it, when the load would pass its budget.
+     *
+     * @param bytes what is about to be allocated
+     * @param what names it in the message
+     * @throws ModelFormatException when the load would exceed its budget
+     */
     public void charge(long bytes, String what) throws ModelFormatException {
         if (bytes < 0 || bytes > limit - used) {
             throw new ModelFormatException(file, what + " needs " + bytes + " bytes, which would bring this load past its budget of "
@@ -68,11 +98,20 @@ public final class LoadBudget {
         used += bytes;
     }
 
-    /** Bytes charged so far. */
+    /**
+     * Bytes charged so far.
+     *
+     * @return the bytes
+     */
     public long used() {
         return used;
     }
 
+    /**
+     * The bytes this load may use.
+     *
+     * @return the limit
+     */
     public long limit() {
         return limit;
     }

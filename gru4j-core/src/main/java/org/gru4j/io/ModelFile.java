@@ -52,16 +52,36 @@ public final class ModelFile implements ModelFormat {
         save(file, contents);
     }
 
+    /**
+     * Writes the model alone, atomically.
+     *
+     * @param file the .gru4j file
+     * @param model a Recurrent or a SequenceModel
+     * @throws IOException when writing fails
+     */
     public static void save(Path file, Module model) throws IOException {
         save(file, ModelFiles.Contents.of(model));
     }
 
-    /** A model with its training state (e.g. {@code trainer.checkpoint()}), so training can resume from the file. */
+    /**
+     * A model with its training state (e.g. {@code trainer.checkpoint()}), so training can resume from the file.
+     *
+     * @param file the .gru4j file
+     * @param model a Recurrent or a SequenceModel
+     * @param training its training state
+     * @throws IOException when writing fails
+     */
     public static void save(Path file, Module model, Checkpoint training) throws IOException {
         save(file, new ModelFiles.Contents(model, training, Map.of()));
     }
 
-    /** Writes the model (and its training state when {@code c.training()} is set, and its own metadata) atomically. */
+    /**
+     * Writes the model (and its training state when {@code c.training()} is set, and its own metadata) atomically.
+     *
+     * @param file the .gru4j file
+     * @param c the model and what it carries
+     * @throws IOException when writing fails
+     */
     public static void save(Path file, ModelFiles.Contents c) throws IOException {
         Map<String, Tensor> tensors = c.model().stateDict();
         Map<String, String> meta = ConfigCodec.metadata(c.model(), FORMAT, c.metadata());
@@ -82,7 +102,13 @@ public final class ModelFile implements ModelFormat {
         Safetensors.write(file, tensors, meta);
     }
 
-    /** Reads a .gru4j file back into the model it was saved from (and its training state, when it holds one). */
+    /**
+     * Reads a .gru4j file back into the model it was saved from (and its training state, when it holds one).
+     *
+     * @param file the .gru4j file
+     * @return the model, its training state (or null) and its other metadata
+     * @throws IOException when the file cannot be read or is refused, naming the field or tensor
+     */
     public static ModelFiles.Contents load(Path file) throws IOException {
         return fromSafetensors(file, Safetensors.read(file));
     }

@@ -45,6 +45,11 @@ public final class ModelFiles {
      *                 read; empty for gru4j's own files
      */
     public record Contents(Module model, Checkpoint training, Map<String, String> metadata, List<String> unused) {
+        /**
+         * Checks the model's kind and copies the metadata (null: none).
+         *
+         * @throws IllegalArgumentException when the model is neither a Recurrent nor a SequenceModel
+         */
         public Contents {
             if (!(model instanceof Recurrent) && !(model instanceof SequenceModel)) {
                 throw new IllegalArgumentException("a model file holds a Recurrent or a SequenceModel, not " + model);
@@ -53,25 +58,50 @@ public final class ModelFiles {
             unused = unused == null ? List.of() : List.copyOf(unused);
         }
 
+        /**
+         * Contents that leave no tensor of the file out.
+         *
+         * @param model    a Recurrent or a SequenceModel
+         * @param training the training state, or null
+         * @param metadata the file's own fields, or null
+         */
         public Contents(Module model, Checkpoint training, Map<String, String> metadata) {
             this(model, training, metadata, List.of());
         }
 
+        /**
+         * A model alone: no training state, no metadata.
+         *
+         * @param model a Recurrent or a SequenceModel
+         * @return the contents
+         */
         public static Contents of(Module model) {
             return new Contents(model, null, Map.of());
         }
 
-        /** The model when it is a bare recurrent module, else null. */
+        /**
+         * The model when it is a bare recurrent module, else null.
+         *
+         * @return the Recurrent, or null
+         */
         public Recurrent recurrent() {
             return model instanceof Recurrent r ? r : null;
         }
 
-        /** The model when it is a sequence model, else null. */
+        /**
+         * The model when it is a sequence model, else null.
+         *
+         * @return the SequenceModel, or null
+         */
         public SequenceModel sequence() {
             return model instanceof SequenceModel s ? s : null;
         }
 
-        /** The recurrent stack's configuration (the whole model's for a Recurrent). */
+        /**
+         * The recurrent stack's configuration (the whole model's for a Recurrent).
+         *
+         * @return the configuration
+         */
         public RecurrentConfig recurrentConfig() {
             return model instanceof SequenceModel s ? s.config.recurrent() : ((Recurrent) model).config;
         }
@@ -79,6 +109,8 @@ public final class ModelFiles {
         /**
          * One line on the {@link #unused} tensors for a reader ("3 tensors outside the recurrent module: emb.weight,
          * fc.weight, fc.bias"; at most 6 names), or null when there are none.
+         *
+         * @return the line, or null
          */
         public String unusedNote() {
             if (unused.isEmpty()) return null;
@@ -87,6 +119,11 @@ public final class ModelFiles {
                     + Untrusted.text(String.join(", ", shown)) + (unused.size() > 6 ? ", … " + (unused.size() - 6) + " more" : "");
         }
 
+        /**
+         * The same without the training state.
+         *
+         * @return the contents
+         */
         public Contents withoutTraining() {
             return new Contents(model, null, metadata, unused);
         }
@@ -102,12 +139,18 @@ public final class ModelFiles {
         /** The single recurrent module in the file; a plain RNN uses tanh. */
         public static final Options NONE = new Options(null, false);
 
-        /** The recurrent module under this key prefix ("rnn." or "rnn"; null: the only one). */
+        /**
+         * @param prefix the key prefix of the recurrent module ("rnn." or "rnn"); null: the only one
+         * @return these options with that prefix
+         */
         public Options withPrefix(String prefix) {
             return new Options(prefix, relu);
         }
 
-        /** A plain RNN uses relu (true) or tanh (false). */
+        /**
+         * @param relu a plain RNN uses relu (true) or tanh (false)
+         * @return these options with that nonlinearity
+         */
         public Options withRelu(boolean relu) {
             return new Options(prefix, relu);
         }
@@ -121,12 +164,21 @@ public final class ModelFiles {
         return List.copyOf(all);
     }
 
-    /** The formats known here, in the order above. */
+    /**
+     * The formats known here, in the order above.
+     *
+     * @return every format
+     */
     public static List<ModelFormat> all() {
         return FORMATS;
     }
 
-    /** The format of a file, by its extension; an unknown one is refused, naming the known extensions. */
+    /**
+     * The format of a file, by its extension; an unknown one is refused, naming the known extensions.
+     *
+     * @param file a model file
+     * @return its format
+     */
     public static ModelFormat format(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();
@@ -141,29 +193,62 @@ public final class ModelFiles {
                 + " (expected " + String.join(", ", known) + ")");
     }
 
+    /**
+     * The model in a file, by the file's extension, with no options.
+     *
+     * @param file the model file
+     * @return the model and what the file carried with it
+     * @throws IOException when the file cannot be read or is refused, naming the file
+     */
     public static Contents read(Path file) throws IOException {
         return read(file, Options.NONE);
     }
 
-    /** The model in a file, by the file's extension. */
+    /**
+     * The model in a file, by the file's extension.
+     *
+     * @param file the model file
+     * @param options what a state_dict cannot tell
+     * @return the model and what the file carried with it
+     * @throws IOException when the file cannot be read or is refused, naming the file
+     */
     public static Contents read(Path file, Options options) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a model file");
         LoadBudget.requireRegular(file);   // a device or FIFO is named as such, not read
         return format(file).read(file, options);
     }
 
-    /** Writes the model in the format of the file's extension, atomically. */
+    /**
+     * Writes the model in the format of the file's extension, atomically.
+     *
+     * @param file the target; its extension picks the format
+     * @param contents the model and what it carries
+     * @throws IOException when writing fails or the format cannot write this model
+     */
     public static void write(Path file, Contents contents) throws IOException {
         format(file).write(file, contents);
     }
 
-    /** The format of a file by its extension, or {@code fallback} when the extension is none of the known ones. */
+    /**
+     * The format of a file by its extension, or {@code fallback} when the extension is none of the known ones.
+     *
+     * @param file a file
+     * @param fallback the format for an unknown extension
+     * @return the format
+     */
     public static ModelFormat formatOr(Path file, ModelFormat fallback) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         for (ModelFormat f : FORMATS) for (String ext : f.extensions()) if (name.endsWith(ext)) return f;
         return fallback;
     }
 
+    /**
+     * Writes the model alone in the format of the file's extension, atomically.
+     *
+     * @param file the target; its extension picks the format
+     * @param model a Recurrent or a SequenceModel
+     * @throws IOException when writing fails or the format cannot write this model
+     */
     public static void write(Path file, Module model) throws IOException {
         write(file, Contents.of(model));
     }

@@ -12,10 +12,23 @@ public final class ModelFormatException extends IOException {
     /** Characters of a whole message (the readers cut each piece of file text to {@link Untrusted#MAX}). */
     static final int MAX = 2000;
 
+    /**
+     * A refusal of file.
+     *
+     * @param file the file
+     * @param what what is wrong with it
+     */
     public ModelFormatException(Path file, String what) {
         super(oneLine(file + ": " + what));
     }
 
+    /**
+     * A refusal of file, caused by another exception.
+     *
+     * @param file the file
+     * @param what what is wrong with it
+     * @param cause the exception
+     */
     public ModelFormatException(Path file, String what, Throwable cause) {
         super(oneLine(file + ": " + what), cause);
     }

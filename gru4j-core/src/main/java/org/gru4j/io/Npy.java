@@ -62,10 +62,21 @@ public final class Npy {
         return new Header(descr, fortran, shape, headerStart + headerLen, size);
     }
 
-    /** An integer array read from a .npy file: its shape and values, row-major. */
+    /**
+     * An integer array read from a .npy file: its shape and values, row-major.
+     *
+     * @param shape the sizes of the dimensions
+     * @param data the values, row-major
+     */
     public record Ints(int[] shape, long[] data) {}
 
-    /** Reads an int32 or int64 .npy file (either byte order, C or Fortran order). */
+    /**
+     * Reads an int32 or int64 .npy file (either byte order, C or Fortran order).
+     *
+     * @param file the .npy file
+     * @return its shape and values
+     * @throws IOException when the file cannot be read or is not an integer array, naming it
+     */
     public static Ints readInts(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(ch, file);
@@ -94,6 +105,13 @@ public final class Npy {
         }
     }
 
+    /**
+     * Reads a float32 .npy file (either byte order, C or Fortran order).
+     *
+     * @param file the .npy file
+     * @return the tensor
+     * @throws IOException when the file cannot be read or is refused, naming it
+     */
     public static Tensor read(Path file) throws IOException {
         LoadBudget.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -136,7 +154,13 @@ public final class Npy {
         }
     }
 
-    /** Writes float32, C order, format 1.0 (2.0 when the header needs it); atomically. */
+    /**
+     * Writes float32, C order, format 1.0 (2.0 when the header needs it); atomically.
+     *
+     * @param file the target
+     * @param t the tensor
+     * @throws IOException when writing fails
+     */
     public static void write(Path file, Tensor t) throws IOException {
         // the shape as Python's repr of a tuple: (), (3,), (2, 3, 4)
         StringBuilder sh = new StringBuilder();

@@ -31,9 +31,18 @@ public final class Safetensors {
     /** The spec's own limit on the header size. */
     static final long MAX_HEADER = 100L << 20;
 
-    /** What a file holds: its tensors in header order and its {@code __metadata__} (empty when absent). */
+    /**
+     * What a file holds: its tensors in header order and its {@code __metadata__} (empty when absent).
+     *
+     * @param tensors name → tensor
+     * @param metadata the string metadata
+     */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        /** The values of all tensors: what a config read from the metadata may ask for at most. */
+        /**
+         * The values of all tensors: what a config read from the metadata may ask for at most.
+         *
+         * @return the count
+         */
         public long values() {
             long n = 0;
             for (Tensor t : tensors.values()) n += t.data.length;
@@ -50,6 +59,10 @@ public final class Safetensors {
      * Reads the file, checking every header field against it before a byte of data is read. Linear in the header:
      * entries are turned into compact records one at a time as the JSON is parsed, and what the load allocates (the
      * header text, each tensor's float32 values) is charged to the file's {@link LoadBudget}.
+     *
+     * @param file the .safetensors file
+     * @return its tensors (as float32) and metadata
+     * @throws IOException when the file cannot be read or is refused, naming the field or tensor
      */
     public static Contents read(Path file) throws IOException {
         LoadBudget budget = LoadBudget.of(file);
@@ -149,7 +162,14 @@ public final class Safetensors {
         }
     }
 
-    /** Float32 tensors under their names, with string metadata; written atomically. */
+    /**
+     * Float32 tensors under their names, with string metadata; written atomically.
+     *
+     * @param file the target
+     * @param tensors name → tensor, in the order they are written
+     * @param metadata the {@code __metadata__} fields
+     * @throws IOException when writing fails
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));

@@ -29,7 +29,12 @@ public final class StateDict {
 
     private static final Pattern NAME = Pattern.compile("^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\\d+)(_reverse)?$");
 
-    /** The single recurrent module among the tensors; a plain RNN uses tanh. */
+    /**
+     * The single recurrent module among the tensors; a plain RNN uses tanh.
+     *
+     * @param tensors a state_dict (name → tensor)
+     * @return the module with the tensors' values loaded
+     */
     public static Recurrent toRecurrent(Map<String, Tensor> tensors) {
         return toRecurrent(tensors, ModelFiles.Options.NONE);
     }
@@ -131,6 +136,8 @@ public final class StateDict {
     /**
      * Refuses weights holding NaN or infinity (unless {@link Recurrent#checkFinite} is off): a model loaded with them
      * gives NaN for every input, silently. The message names the tensor and the position.
+     *
+     * @param tensors name → tensor
      */
     public static void requireFinite(Map<String, Tensor> tensors) {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {

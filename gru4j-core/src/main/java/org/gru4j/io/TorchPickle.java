@@ -54,7 +54,13 @@ public final class TorchPickle {
     /** Values an expanded (stride 0) view may hold beyond its storage's own elements: 64 MB of float32. */
     private static final long MAX_EXPANDED = 1L << 24;
 
-    /** The tensors of a torch.save file, flattened to dotted names, as float32. */
+    /**
+     * The tensors of a torch.save file, flattened to dotted names, as float32.
+     *
+     * @param file the torch.save file
+     * @return name → tensor
+     * @throws IOException when the file cannot be read or holds what the restricted unpickler refuses
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         LoadBudget budget = LoadBudget.of(file);
         byte[] head = new byte[4];

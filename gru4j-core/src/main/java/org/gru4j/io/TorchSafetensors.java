@@ -48,7 +48,12 @@ public final class TorchSafetensors implements ModelFormat {
         return "safetensors, PyTorch names";
     }
 
-    /** The model in PyTorch's conventions: itself when it already is, else a copy with the update gate negated. */
+    /**
+     * The model in PyTorch's conventions: itself when it already is, else a copy with the update gate negated.
+     *
+     * @param model a Recurrent or a SequenceModel
+     * @return the model in PyTorch's conventions
+     */
     public static Module toPytorch(Module model) {
         RecurrentConfig r = model instanceof SequenceModel s ? s.config.recurrent() : ((Recurrent) model).config;
         if (r.cell() != CellKind.GRU || (r.resetAfter() && r.zKeepsState())) return model;

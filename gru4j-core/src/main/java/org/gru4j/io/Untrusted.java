@@ -12,12 +12,23 @@ public final class Untrusted {
     /** Characters of file-controlled text kept in a message. */
     public static final int MAX = 200;
 
-    /** s cut to {@link #MAX} characters, escapes shown; "null" for null. */
+    /**
+     * s cut to {@link #MAX} characters, escapes shown; "null" for null.
+     *
+     * @param s any value, or null
+     * @return the text
+     */
     public static String text(Object s) {
         return text(String.valueOf(s), MAX);
     }
 
-    /** s cut to max characters, escapes shown. */
+    /**
+     * s cut to max characters, escapes shown.
+     *
+     * @param s the text
+     * @param max the most characters to keep
+     * @return the text
+     */
     public static String text(String s, int max) {
         if (s == null) return "null";
         int n = Math.min(s.length(), max);

@@ -22,6 +22,12 @@ public final class Crew {
     /** Part {@code part} of step {@code step}. */
     @FunctionalInterface
     public interface Step {
+        /**
+         * Runs one part of one step.
+         *
+         * @param part the part, in [0, parts)
+         * @param step the step, in [0, steps)
+         */
         void run(int part, int step);
     }
 
@@ -42,6 +48,10 @@ public final class Crew {
     /**
      * Runs {@code body.run(part, s)} for s = 0 … steps − 1 and every part in [0, parts), part parts − 1 on the calling
      * thread; returns when all are done, rethrowing the first failure.
+     *
+     * @param parts the parts each step is split into
+     * @param steps the steps, run in order
+     * @param body the work of one part of one step
      */
     public static void run(int parts, int steps, Step body) {
         if (parts <= 1 || steps == 0) {

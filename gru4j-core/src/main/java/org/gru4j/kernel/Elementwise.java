@@ -8,7 +8,17 @@ package org.gru4j.kernel;
 public final class Elementwise {
     private Elementwise() {}
 
-    /** out[i] = σ(a[i] + b[i]) = 1 / (1 + e^−(a+b)), i in [0, n). */
+    /**
+     * out[i] = σ(a[i] + b[i]) = 1 / (1 + e^−(a+b)), i in [0, n).
+     *
+     * @param n the count
+     * @param a the first summand, from aOff
+     * @param aOff its offset
+     * @param b the second summand, from bOff
+     * @param bOff its offset
+     * @param out receives the result, from outOff (may be a or b)
+     * @param outOff its offset
+     */
     public static void sigmoidOfSum(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         if (Gemm.VECTOR) {
             VectorMath.sigmoidOfSum(n, a, aOff, b, bOff, out, outOff);
@@ -17,7 +27,21 @@ public final class Elementwise {
         scalarSigmoidOfSum(n, a, aOff, b, bOff, out, outOff);
     }
 
-    /** out[i] = tanh(a[i] + b[i] + r[i]·u[i]), i in [0, n); b, or r and u, may be null for 0. */
+    /**
+     * out[i] = tanh(a[i] + b[i] + r[i]·u[i]), i in [0, n); b, or r and u, may be null for 0.
+     *
+     * @param n the count
+     * @param a the input projection, from aOff
+     * @param aOff its offset
+     * @param b a bias, from bOff, or null
+     * @param bOff its offset
+     * @param r the reset gate, from rOff, or null
+     * @param rOff its offset
+     * @param u the recurrent projection, from uOff, or null
+     * @param uOff its offset
+     * @param out receives the result, from outOff
+     * @param outOff its offset
+     */
     public static void tanh(int n, float[] a, int aOff, float[] b, int bOff, float[] r, int rOff, float[] u, int uOff,
                             float[] out, int outOff) {
         if (Gemm.VECTOR) {

@@ -20,7 +20,24 @@ public final class Gemm {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** C[M,N] = A[M,K]·B[K,N] when {@code accumulate} is false, C += A·B when true. */
+    /**
+     * C[M,N] = A[M,K]·B[K,N] when {@code accumulate} is false, C += A·B when true.
+     *
+     * @param m rows M of A and C
+     * @param n columns N of B and C
+     * @param k the depth K: columns of A, rows of B
+     * @param a A's values
+     * @param aOff where A[0,0] is
+     * @param ars A's row stride
+     * @param acs A's column stride: {@code a[aOff + i*ars + k*acs]} is A[i,k] (a transposed A swaps the two)
+     * @param b B's values, row-major
+     * @param bOff where B[0,0] is
+     * @param ldb B's leading dimension
+     * @param c C's values, row-major
+     * @param cOff where C[0,0] is
+     * @param ldc C's leading dimension
+     * @param accumulate add into C instead of overwriting it
+     */
     public static void mm(int m, int n, int k,
                           float[] a, int aOff, int ars, int acs,
                           float[] b, int bOff, int ldb,
@@ -77,6 +94,13 @@ public final class Gemm {
      * Packs B[K,N] (row-major, leading dimension ldb) for {@link #mv}: blocks of {@link #PANEL} columns (the last one
      * narrower), each stored as its K rows one after the other, so a matrix-vector product reads memory in order.
      * The block of columns [j0, j0 + w) is a row-major [K, w] matrix at out[j0·K ...]; out holds K·N floats.
+     *
+     * @param k rows K of B
+     * @param n columns N of B
+     * @param b B's values
+     * @param bOff where B[0,0] is
+     * @param ldb B's leading dimension
+     * @param out receives the K·N packed values
      */
     public static void packPanels(int k, int n, float[] b, int bOff, int ldb, float[] out) {
         for (int j0 = 0; j0 < n; j0 += PANEL) {
@@ -85,7 +109,17 @@ public final class Gemm {
         }
     }
 
-    /** c[0, N) += a[0, K)·B with B packed by {@link #packPanels}: one row (batch 1), on the calling thread. */
+    /**
+     * c[0, N) += a[0, K)·B with B packed by {@link #packPanels}: one row (batch 1), on the calling thread.
+     *
+     * @param n outputs N
+     * @param k the depth K
+     * @param a the row, from aOff
+     * @param aOff its offset
+     * @param panels B packed by {@link #packPanels}
+     * @param c receives the sums, from cOff
+     * @param cOff its offset
+     */
     public static void mv(int n, int k, float[] a, int aOff, float[] panels, float[] c, int cOff) {
         for (int j0 = 0; j0 < n; j0 += PANEL) {
             int w = Math.min(PANEL, n - j0);
@@ -94,7 +128,24 @@ public final class Gemm {
         }
     }
 
-    /** The plain triple loop: the reference for the vector kernel. */
+    /**
+     * The plain triple loop: the reference for the vector kernel.
+     *
+     * @param m rows M of A and C
+     * @param n columns N of B and C
+     * @param k the depth K
+     * @param a A's values
+     * @param aOff where A[0,0] is
+     * @param ars A's row stride
+     * @param acs A's column stride
+     * @param b B's values, row-major
+     * @param bOff where B[0,0] is
+     * @param ldb B's leading dimension
+     * @param c C's values, row-major
+     * @param cOff where C[0,0] is
+     * @param ldc C's leading dimension
+     * @param accumulate add into C instead of overwriting it
+     */
     public static void scalarMm(int m, int n, int k,
                                 float[] a, int aOff, int ars, int acs,
                                 float[] b, int bOff, int ldb,
@@ -111,7 +162,17 @@ public final class Gemm {
         }
     }
 
-    /** out[cols, rows] = in[rows, cols]ᵀ; {@code in} is row-major with leading dimension {@code ld}. */
+    /**
+     * out[cols, rows] = in[rows, cols]ᵀ; {@code in} is row-major with leading dimension {@code ld}.
+     *
+     * @param rows rows of in
+     * @param cols columns of in
+     * @param in the matrix, from inOff
+     * @param inOff its offset
+     * @param ld in's leading dimension
+     * @param out receives the transpose, row-major, from outOff
+     * @param outOff its offset
+     */
     public static void transpose(int rows, int cols, float[] in, int inOff, int ld, float[] out, int outOff) {
         final int blk = 32;
         for (int i0 = 0; i0 < rows; i0 += blk) {
@@ -125,7 +186,17 @@ public final class Gemm {
         }
     }
 
-    /** Adds the column sums of A[M,N] (row-major, leading dimension lda) into out[N]: Σ_i A[i,:]. */
+    /**
+     * Adds the column sums of A[M,N] (row-major, leading dimension lda) into out[N]: Σ_i A[i,:].
+     *
+     * @param m rows M of A
+     * @param n columns N of A
+     * @param a A's values
+     * @param aOff where A[0,0] is
+     * @param lda A's leading dimension
+     * @param out receives the sums, from outOff
+     * @param outOff its offset
+     */
     public static void addColumnSums(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff) {
         if (VECTOR) {
             VectorGemm.addColumnSums(m, n, a, aOff, lda, out, outOff);

@@ -34,18 +34,30 @@ public final class Parallel {
         }
     }
 
-    /** The number of threads kernels may use (≥ 1). */
+    /**
+     * The number of threads kernels may use (≥ 1).
+     *
+     * @return the thread count
+     */
     public static int threads() {
         return threads;
     }
 
-    /** How many parts work started here may be split into: {@link #threads()}, or 1 inside a part already. */
+    /**
+     * How many parts work started here may be split into: {@link #threads()}, or 1 inside a part already.
+     *
+     * @return the part count
+     */
     public static int available() {
         int t = threads;
         return t == 1 || INSIDE.get()[0] ? 1 : t;
     }
 
-    /** Sets the number of threads kernels may use; 1 runs everything on the calling thread. */
+    /**
+     * Sets the number of threads kernels may use; 1 runs everything on the calling thread.
+     *
+     * @param n threads, at least 1
+     */
     public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + n);
         threads = n;
@@ -65,6 +77,11 @@ public final class Parallel {
     /** A part of a job: runs part {@code index} of {@code parts}. */
     @FunctionalInterface
     public interface Part {
+        /**
+         * Runs one part.
+         *
+         * @param index the part, in [0, parts)
+         */
         void run(int index);
     }
 
@@ -82,6 +99,9 @@ public final class Parallel {
     /**
      * Runs parts 0..parts-1, the last on the calling thread and the others on the pool, and returns when all are
      * done. With parts == 1 it is a plain call.
+     *
+     * @param parts how many parts
+     * @param part the work of one part
      */
     public static void run(int parts, Part part) {
         if (parts <= 1) {

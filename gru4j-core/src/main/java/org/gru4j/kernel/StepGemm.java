@@ -29,6 +29,13 @@ public final class StepGemm {
     public final float[] bias;
     final int[] cOff;                        // vector i → its first column in C
 
+    /**
+     * An empty product for G gate blocks of H units over depth K; {@link #pack} fills it.
+     *
+     * @param gates G
+     * @param hidden H
+     * @param depth K
+     */
     public StepGemm(int gates, int hidden, int depth) {
         this.gates = gates;
         this.hidden = hidden;
@@ -52,7 +59,13 @@ public final class StepGemm {
         }
     }
 
-    /** Packs W (G·H, K) at params[wOff] and the bias (G·H) at params[biasOff] (−1: none). */
+    /**
+     * Packs W (G·H, K) at params[wOff] and the bias (G·H) at params[biasOff] (−1: none).
+     *
+     * @param params the buffer holding W and the bias
+     * @param wOff where W starts
+     * @param biasOff where the bias starts, or −1
+     */
     public void pack(float[] params, int wOff, int biasOff) {
         java.util.Arrays.fill(w, 0f);
         java.util.Arrays.fill(bias, 0f);
@@ -66,12 +79,29 @@ public final class StepGemm {
         }
     }
 
-    /** The first unit of panel p (capped at H). */
+    /**
+     * The first unit of panel p (capped at H).
+     *
+     * @param p the panel
+     * @return the unit
+     */
     public int unit(int p) {
         return Math.min(hidden, p * units);
     }
 
-    /** C rows [b0, b1) (at c[cOff + b·ldc]) for the units of panels [p0, p1); A row b at a[aOff + b·lda]. */
+    /**
+     * C rows [b0, b1) (at c[cOff + b·ldc]) for the units of panels [p0, p1); A row b at a[aOff + b·lda].
+     *
+     * @param b0 the first row
+     * @param b1 past the last row
+     * @param p0 the first panel
+     * @param p1 past the last panel
+     * @param a A's values
+     * @param aOff where row 0 of A is
+     * @param lda A's leading dimension
+     * @param c C's values (leading dimension {@link #ldc})
+     * @param cOff where row 0 of C is
+     */
     public void times(int b0, int b1, int p0, int p1, float[] a, int aOff, int lda, float[] c, int cOff) {
         int perPanel = vectors / panels;
         int i0 = p0 * perPanel, i1 = p1 * perPanel;

@@ -54,13 +54,24 @@ import java.util.function.IntConsumer;
  * is predicted with its stretch's whole history.
  */
 public final class CharModel {
+    /** The characters and their ids. */
     public final CharVocabulary vocabulary;
+    /** The network: an embedding, the recurrent stack, a per-step head over the vocabulary. */
     public final SequenceModel network;
     /** The BPTT chunk it was trained with; evaluation runs in chunks of this length. */
     public final int seqLen;
     /** Bits per character on the held-out text after training (NaN when not known). */
     public final double validationBpc;
 
+    /**
+     * A model of a vocabulary and a network over it.
+     *
+     * @param vocabulary the characters
+     * @param network a token model whose vocabulary and outputs are the vocabulary's size
+     * @param seqLen the BPTT chunk it was trained with
+     * @param validationBpc its held-out bits per character, or NaN
+     * @throws IllegalArgumentException when the network does not fit the vocabulary
+     */
     public CharModel(CharVocabulary vocabulary, SequenceModel network, int seqLen, double validationBpc) {
         if (!network.config.tokens() || network.config.vocab() != vocabulary.size() || network.config.outputs() != vocabulary.size()) {
             throw new IllegalArgumentException("network " + network.config.describe() + " does not fit a vocabulary of " + vocabulary.size());
@@ -71,11 +82,25 @@ public final class CharModel {
         this.validationBpc = validationBpc;
     }
 
+    /**
+     * Trains a new model on the text, reporting nothing.
+     *
+     * @param text the training text
+     * @param o how to build and train it
+     * @return the model
+     */
     public static CharModel train(String text, CharTrainOptions o) {
         return train(text, o, Progress.SILENT);
     }
 
-    /** Trains a new model on the text (see the class comment) and measures it on the held-out part. */
+    /**
+     * Trains a new model on the text (see the class comment) and measures it on the held-out part.
+     *
+     * @param text the training text
+     * @param o how to build and train it
+     * @param progress where training reports
+     * @return the model
+     */
     public static CharModel train(String text, CharTrainOptions o, Progress progress) {
         if (text.isEmpty()) throw new IllegalArgumentException("the text is empty");
         CharVocabulary vocab = CharVocabulary.of(text);
@@ -114,7 +139,13 @@ public final class CharModel {
         return new Example(new Tensor(new int[]{len}, x), new Tensor(new int[]{len}, y));
     }
 
-    /** Bits per character of the text after its first character (see the class comment), over at most {@code lanes} stretches. */
+    /**
+     * Bits per character of the text after its first character (see the class comment), over at most {@code lanes} stretches.
+     *
+     * @param text the text
+     * @param lanes the most stretches run side by side
+     * @return bits per character
+     */
     public double bitsPerChar(String text, int lanes) {
         int[] ids = vocabulary.encode(text, "the text");
         if (ids.length < 2) throw new IllegalArgumentException("bits per character need at least 2 characters, got " + ids.length);
@@ -130,12 +161,25 @@ public final class CharModel {
         return e.lossPerRow() / Math.log(2);
     }
 
-    /** A generator that steps this model one character at a time. */
+    /**
+     * A generator that steps this model one character at a time.
+     *
+     * @param seed the sampling seed
+     * @return the sampler
+     */
     public CharSampler sampler(long seed) {
         return new CharSampler(this, seed);
     }
 
-    /** The prime followed by {@code chars} sampled characters. */
+    /**
+     * The prime followed by {@code chars} sampled characters.
+     *
+     * @param prime the text to start from
+     * @param chars characters to sample
+     * @param temperature τ &gt; 0
+     * @param seed the sampling seed
+     * @return the prime and the sample
+     */
     public String sample(String prime, int chars, double temperature, long seed) {
         StringBuilder sb = new StringBuilder(prime);
         sample(prime, chars, temperature, seed, sb::appendCodePoint);
@@ -146,6 +190,12 @@ public final class CharModel {
      * Feeds the prime (an empty prime starts from a newline, or the first character of the vocabulary when it has no
      * newline), then samples {@code chars} characters at the temperature, handing each code point to {@code out} as
      * it is drawn. A prime character outside the vocabulary throws, naming it.
+     *
+     * @param prime the text to start from
+     * @param chars characters to sample
+     * @param temperature τ &gt; 0
+     * @param seed the sampling seed
+     * @param out takes each sampled code point
      */
     public void sample(String prime, int chars, double temperature, long seed, IntConsumer out) {
         if (!(temperature > 0) || Double.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
@@ -169,6 +219,9 @@ public final class CharModel {
      * vocab  (a JSON array of one-character strings, in id order), val_bpc (when known)
      * </pre>
      * atomically (a crash leaves the previous file whole), whatever the file's extension.
+     *
+     * @param file the target
+     * @throws IOException when writing fails
      */
     public void save(Path file) throws IOException {
         Map<String, String> own = new LinkedHashMap<>();
@@ -181,7 +234,13 @@ public final class CharModel {
 
     private static final ModelFormat SAFETENSORS = new TorchSafetensors();
 
-    /** A model {@link #save} wrote; any other file is refused, naming it. */
+    /**
+     * A model {@link #save} wrote; any other file is refused, naming it.
+     *
+     * @param file the file
+     * @return the model
+     * @throws IOException when it cannot be read or is not a character model
+     */
     public static CharModel load(Path file) throws IOException {
         ModelFiles.Contents c = ModelFiles.formatOr(file, SAFETENSORS).read(file, ModelFiles.Options.NONE);
         Map<String, String> meta = c.metadata();

@@ -25,13 +25,23 @@ public final class CharSampler {
         this.rng = new Rng(seed);
     }
 
-    /** Feeds one character id; returns the logits (V) of the next one (an array reused by the next call). */
+    /**
+     * Feeds one character id; returns the logits (V) of the next one (an array reused by the next call).
+     *
+     * @param id the character's id
+     * @return the logits
+     */
     public float[] feed(int id) {
         if (id < 0 || id >= V) throw new IllegalArgumentException("character id " + id + " is outside 0.." + (V - 1));
         return logits = stepper.step(id);
     }
 
-    /** Draws the next character id from the last {@link #feed}'s logits at temperature τ > 0. */
+    /**
+     * Draws the next character id from the last {@link #feed}'s logits at temperature τ > 0.
+     *
+     * @param temperature τ &gt; 0
+     * @return the id
+     */
     public int next(double temperature) {
         if (logits == null) throw new IllegalStateException("feed a character before drawing the next");
         double m = Double.NEGATIVE_INFINITY, sum = 0;

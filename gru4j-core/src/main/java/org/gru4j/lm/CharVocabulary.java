@@ -16,12 +16,22 @@ public final class CharVocabulary {
         this.codePoints = sortedDistinct;
     }
 
-    /** The distinct characters of a text. */
+    /**
+     * The distinct characters of a text.
+     *
+     * @param text the text
+     * @return its characters, in code point order
+     */
     public static CharVocabulary of(String text) {
         return new CharVocabulary(text.codePoints().sorted().distinct().toArray());
     }
 
-    /** From a list of one-character strings (as the model file stores it); a repeat or a longer string is refused. */
+    /**
+     * From a list of one-character strings (as the model file stores it); a repeat or a longer string is refused.
+     *
+     * @param chars the characters, in id order
+     * @return the vocabulary
+     */
     public static CharVocabulary of(List<String> chars) {
         int[] cp = new int[chars.size()];
         for (int i = 0; i < cp.length; i++) {
@@ -40,21 +50,43 @@ public final class CharVocabulary {
         return new CharVocabulary(cp);
     }
 
+    /**
+     * The number of characters V.
+     *
+     * @return V
+     */
     public int size() {
         return codePoints.length;
     }
 
-    /** The id of a code point, or −1 when it is not in the vocabulary. */
+    /**
+     * The id of a code point, or −1 when it is not in the vocabulary.
+     *
+     * @param codePoint the character
+     * @return its id, or −1
+     */
     public int id(int codePoint) {
         int i = Arrays.binarySearch(codePoints, codePoint);
         return i >= 0 ? i : -1;
     }
 
+    /**
+     * The character of an id.
+     *
+     * @param id the id, in [0, V)
+     * @return its code point
+     */
     public int codePoint(int id) {
         return codePoints[id];
     }
 
-    /** The ids of a text's characters; a character outside the vocabulary throws, naming it and where (what: "--prime"). */
+    /**
+     * The ids of a text's characters; a character outside the vocabulary throws, naming it and where (what: "--prime").
+     *
+     * @param text the text
+     * @param what names the text in the message
+     * @return the ids
+     */
     public int[] encode(String text, String what) {
         int[] ids = new int[text.codePointCount(0, text.length())];
         for (int i = 0, k = 0; i < text.length(); k++) {
@@ -70,12 +102,21 @@ public final class CharVocabulary {
         return ids;
     }
 
-    /** The vocabulary as one-character strings, for the model file. */
+    /**
+     * The vocabulary as one-character strings, for the model file.
+     *
+     * @return the characters, in id order
+     */
     public List<String> asStrings() {
         return Arrays.stream(codePoints).mapToObj(Character::toString).toList();
     }
 
-    /** 'x' (U+0078), or the escape for a control character: '\n' (U+000A). */
+    /**
+     * 'x' (U+0078), or the escape for a control character: '\n' (U+000A).
+     *
+     * @param codePoint the character
+     * @return its description
+     */
     public static String describe(int codePoint) {
         String shown = switch (codePoint) {
             case '\n' -> "\\n";

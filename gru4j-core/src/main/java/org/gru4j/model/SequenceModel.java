@@ -29,6 +29,7 @@ import java.util.random.RandomGenerator;
  * gradients over the same parameters.
  */
 public final class SequenceModel extends Module {
+    /** The model's shape. */
     public final SequenceModelConfig config;
     final Embedding embedding;          // null for raw features
     private final Recurrent[] layers;           // views into params / grads
@@ -42,15 +43,29 @@ public final class SequenceModel extends Module {
     private float[][] keep;                      // dropout multipliers (0 or 1/(1−p)) per layer, null when none
     private int steps = -1, batch;
 
-    /** What forward returns: logits, and the final states h_n (L·D,B,H) and c_n (LSTM; otherwise null). */
+    /**
+     * What forward returns: logits, and the final states h_n (L·D,B,H) and c_n (LSTM; otherwise null).
+     *
+     * @param logits the head's outputs: (T,B,O) per step, (B,O) for the last step
+     * @param hn the final hidden state (L·D,B,H)
+     * @param cn the final cell state (L·D,B,H) of an LSTM, else null
+     */
     public record Output(Tensor logits, Tensor hn, Tensor cn) {}
 
-    /** A model with its own parameter and gradient buffers (zeros). */
+    /**
+     * A model with its own parameter and gradient buffers (zeros).
+     *
+     * @param config the model's shape
+     */
     public SequenceModel(SequenceModelConfig config) {
         this(config, null);
     }
 
-    /** A replica: the same parameters (shared, not copied), its own gradients and activations, for another thread. */
+    /**
+     * A replica: the same parameters (shared, not copied), its own gradients and activations, for another thread.
+     *
+     * @return the replica
+     */
     public SequenceModel replica() {
         return new SequenceModel(config, params);
     }
@@ -120,22 +135,36 @@ public final class SequenceModel extends Module {
         return config.describe();
     }
 
-    /** Layer l of the stack: a single-layer module whose parameters are a view into this model's. */
+    /**
+     * Layer l of the stack: a single-layer module whose parameters are a view into this model's.
+     *
+     * @param l the layer, from 0
+     * @return the layer
+     */
     public Recurrent layer(int l) {
         return layers[l];
     }
 
-    /** Inference: no dropout, zero initial state, all sequences T steps. */
+    /**
+     * Inference: no dropout, zero initial state, all sequences T steps.
+     *
+     * @param x (T,B,I) features or (T,B) token ids
+     * @return the logits and final states
+     */
     public Output forward(Tensor x) {
         return forward(x, null, null, null, null);
     }
 
     /**
+     * Runs the model over a batch of sequences.
+     *
      * @param x       (T,B,I) features or (T,B) token ids
      * @param lengths valid steps per sequence, or null for all T
      * @param h0      initial hidden state (L·D,B,H) or null for zeros; c0 likewise for an LSTM
      * @param dropout the generator for dropout masks while training (a seeded org.gru4j.train.Rng keeps runs
      *                reproducible); null (evaluation) turns dropout off
+     * @param c0 initial cell state (L·D,B,H) of an LSTM, or null for zeros
+     * @return the logits and final states
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, RandomGenerator dropout) {
         RecurrentConfig rc = config.recurrent();
@@ -209,6 +238,9 @@ public final class SequenceModel extends Module {
     /**
      * Backward for the last forward: adds every parameter's gradient into {@link #grads}; returns dL/dx (T,B,I) for a
      * features model, null for a token model. The final states get no gradient (truncated backpropagation).
+     *
+     * @param dLogits dL/dlogits, shaped as the logits
+     * @return dL/dx, or null for a token model
      */
     public Tensor backward(Tensor dLogits) {
         if (steps < 0) throw new IllegalStateException("backward needs a forward first");

@@ -18,10 +18,17 @@ import org.gru4j.nn.RecurrentStepper;
 public final class Stepper {
     /** The model stepped, and its recurrent state. */
     public final Module model;
+    /** The stepper of the recurrent stack, whose h and c are the state. */
     public final RecurrentStepper stream;
     private final SequenceModel sequence;       // null for a bare Recurrent
     private final float[] x, out;
 
+    /**
+     * A stepper of the model, with zero state.
+     *
+     * @param model a {@link SequenceModel} or a unidirectional {@link Recurrent}
+     * @throws IllegalArgumentException when the model cannot be stepped (another kind, or bidirectional)
+     */
     public Stepper(Module model) {
         this.model = model;
         if (model instanceof SequenceModel s) {
@@ -39,12 +46,21 @@ public final class Stepper {
         }
     }
 
-    /** Outputs per step: the head's (O), or the hidden size for a bare recurrent module. */
+    /**
+     * Outputs per step: the head's (O), or the hidden size for a bare recurrent module.
+     *
+     * @return O, or H
+     */
     public int outputs() {
         return sequence != null ? out.length : stream.model.config.hidden();
     }
 
-    /** Advances by one feature vector (I); returns the outputs (an array reused by the next step). */
+    /**
+     * Advances by one feature vector (I); returns the outputs (an array reused by the next step).
+     *
+     * @param features the event's features (I)
+     * @return the outputs, valid until the next step
+     */
     public float[] step(float[] features) {
         if (sequence != null && sequence.config.tokens()) throw new IllegalArgumentException("a token model steps by token id, not by features");
         float[] h = stream.step(features);
@@ -53,7 +69,12 @@ public final class Stepper {
         return out;
     }
 
-    /** Advances by one token id (models with an embedding); returns the logits (V), an array reused by the next step. */
+    /**
+     * Advances by one token id (models with an embedding); returns the logits (V), an array reused by the next step.
+     *
+     * @param token the event's token id
+     * @return the logits, valid until the next step
+     */
     public float[] step(int token) {
         if (sequence == null || !sequence.config.tokens()) throw new IllegalArgumentException("only a model with an embedding steps by token id");
         Embedding e = sequence.embedding;

@@ -11,13 +11,18 @@ public enum CellKind {
     /** Elman RNN with relu. */
     RNN_RELU(1);
 
+    /** Gate blocks G in each weight matrix: 3 for a GRU, 4 for an LSTM, 1 for a plain RNN. */
     public final int gates;
 
     CellKind(int gates) {
         this.gates = gates;
     }
 
-    /** "gru", "lstm", "rnn_tanh", "rnn_relu". */
+    /**
+     * "gru", "lstm", "rnn_tanh", "rnn_relu".
+     *
+     * @return the cell's name in model files and on the command line
+     */
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -25,7 +30,12 @@ public enum CellKind {
     /** The names every command and file accepts, case-insensitive: gru, lstm, rnn (= rnn_tanh), rnn_tanh, rnn_relu. */
     public static final String NAMES = "gru, lstm, rnn, rnn_tanh, rnn_relu";
 
-    /** The one parser of cell names (see {@link #NAMES}); anything else throws, listing them. */
+    /**
+     * The one parser of cell names (see {@link #NAMES}); anything else throws, listing them.
+     *
+     * @param s a cell name (case and "-" or "_" as {@link #NAMES} accepts)
+     * @return the cell kind
+     */
     public static CellKind parse(String s) {
         String t = s.trim();
         if (t.equalsIgnoreCase("rnn")) return RNN_TANH;

@@ -23,7 +23,13 @@ public abstract class Module {
     public final float[] grads;
     private final List<Param> views;
 
-    /** A model whose named views (absolute offsets, state_dict order) point into these buffers. */
+    /**
+     * A model whose named views (absolute offsets, state_dict order) point into these buffers.
+     *
+     * @param params the parameter buffer
+     * @param grads the gradient buffer, as long as params
+     * @param views the named parameters in it
+     */
     protected Module(float[] params, float[] grads, List<Param> views) {
         if (params == null || grads == null || grads.length < params.length) {
             throw new IllegalArgumentException("a model needs a parameter buffer and a gradient buffer at least as long");
@@ -38,26 +44,43 @@ public abstract class Module {
         }
     }
 
-    /** The named views, in state_dict order. */
+    /**
+     * The named views, in state_dict order.
+     *
+     * @return the views
+     */
     public final List<Param> parameters() {
         return views;
     }
 
-    /** The configuration in one line, e.g. {@code gru input=8 hidden=16 layers=2}. */
+    /**
+     * The configuration in one line, e.g. {@code gru input=8 hidden=16 layers=2}.
+     *
+     * @return the description
+     */
     public abstract String describe();
 
-    /** How many parameters the views hold. */
+    /**
+     * How many parameters the views hold.
+     *
+     * @return the parameter count
+     */
     public int parameterCount() {
         int n = 0;
         for (Param p : views) n += p.size();
         return n;
     }
 
+    /** Sets every parameter's gradient to zero. */
     public void zeroGrads() {
         for (Param p : views) Arrays.fill(grads, p.offset(), p.offset() + p.size(), 0f);
     }
 
-    /** Copies of the parameters under their names, in state_dict order. */
+    /**
+     * Copies of the parameters under their names, in state_dict order.
+     *
+     * @return name → tensor, in state_dict order
+     */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Param p : views) {
@@ -69,6 +92,8 @@ public abstract class Module {
     /**
      * Sets every parameter from tensors under the views' names: each view must be present with its exact shape, and
      * every tensor must name a view; otherwise throws, naming the tensor and the model, and nothing is loaded.
+     *
+     * @param tensors name → tensor, e.g. a state_dict
      */
     public void load(Map<String, Tensor> tensors) {
         Map<String, Param> byName = new LinkedHashMap<>();

@@ -35,6 +35,7 @@ public final class Recurrent extends Module {
      */
     public static volatile boolean checkFinite = true;
 
+    /** The shape of the stack. */
     public final RecurrentConfig config;
     private final Weights[] weights;          // [l·D + d]
     private final Exclusive exclusive = new Exclusive("Recurrent", "give each thread its own — new Recurrent(config, params,"
@@ -48,13 +49,29 @@ public final class Recurrent extends Module {
     private int[] lengths;
     private int steps = -1, batch;
 
-    /** What forward returns: y (T,B,D·H), h_n (L·D,B,H) and, for an LSTM, c_n (L·D,B,H); otherwise cn is null. */
+    /**
+     * What forward returns: y (T,B,D·H), h_n (L·D,B,H) and, for an LSTM, c_n (L·D,B,H); otherwise cn is null.
+     *
+     * @param y the last layer's outputs (T,B,D·H)
+     * @param hn the final hidden state of each layer and direction (L·D,B,H)
+     * @param cn the final cell state (L·D,B,H) of an LSTM, else null
+     */
     public record Output(Tensor y, Tensor hn, Tensor cn) {}
 
-    /** What backward returns: dL/dx (T,B,I; null when not asked for), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H). */
+    /**
+     * What backward returns: dL/dx (T,B,I; null when not asked for), dL/dh0 and, for an LSTM, dL/dc0 (L·D,B,H).
+     *
+     * @param dx dL/dx (T,B,I), or null
+     * @param dh0 dL/dh0 (L·D,B,H)
+     * @param dc0 dL/dc0 (L·D,B,H) of an LSTM, else null
+     */
     public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {}
 
-    /** A module with its own parameter and gradient buffers (zeros). */
+    /**
+     * A module with its own parameter and gradient buffers (zeros).
+     *
+     * @param config the shape of the stack
+     */
     public Recurrent(RecurrentConfig config) {
         this(config, null, null, 0);
     }
@@ -62,6 +79,11 @@ public final class Recurrent extends Module {
     /**
      * A view: the module's parameters are {@code params[offset …]} in state_dict order, its gradients the same stretch
      * of {@code grads}; null buffers give the module its own.
+     *
+     * @param config the shape of the stack
+     * @param params the parameter buffer, or null for the module's own
+     * @param grads the gradient buffer, or null for the module's own
+     * @param offset where the module starts in both
      */
     public Recurrent(RecurrentConfig config, float[] params, float[] grads, int offset) {
         this(config, layout(config, offset), params, grads, offset);
@@ -89,7 +111,13 @@ public final class Recurrent extends Module {
         }
     }
 
-    /** PyTorch's names, shapes and offsets from {@code offset}: weight_ih_l{k}[_reverse], weight_hh_…, bias_ih_…, bias_hh_…. */
+    /**
+     * PyTorch's names, shapes and offsets from {@code offset}: weight_ih_l{k}[_reverse], weight_hh_…, bias_ih_…, bias_hh_….
+     *
+     * @param config the shape of the stack
+     * @param offset where the first parameter starts
+     * @return the parameters in state_dict order
+     */
     public static List<Param> layout(RecurrentConfig config, int offset) {
         List<Param> views = new ArrayList<>();
         int dirs = config.directions(), gh = config.gateRows(), hid = config.hidden();
@@ -121,7 +149,12 @@ public final class Recurrent extends Module {
         return config.describe();
     }
 
-    /** Forward without lengths or initial state. */
+    /**
+     * Forward without lengths or initial state.
+     *
+     * @param x inputs (T,B,I)
+     * @return y, h_n and (LSTM) c_n
+     */
     public Output forward(Tensor x) {
         return forward(x, null, null, null);
     }
@@ -132,6 +165,8 @@ public final class Recurrent extends Module {
      * @param lengths per-sequence valid steps (0..T), or null when all B sequences run T steps
      * @param h0      initial hidden state (L·D,B,H), or null for zeros
      * @param c0      initial cell state (L·D,B,H) for an LSTM, or null for zeros
+     * @param x inputs (T,B,I)
+     * @return y (T,B,D·H), h_n and (LSTM) c_n (L·D,B,H)
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
         boolean mine = exclusive.enter();
@@ -219,6 +254,11 @@ public final class Recurrent extends Module {
     /**
      * Backward through time for the last {@link #forward}: adds every parameter's gradient into {@link #grads} and
      * returns the gradients of the input and initial states. Any of dy (T,B,D·H), dhn, dcn (L·D,B,H) may be null (zero).
+     *
+     * @param dy dL/dy (T,B,D·H), or null
+     * @param dhn dL/dh_n (L·D,B,H), or null
+     * @param dcn dL/dc_n (L·D,B,H) of an LSTM, or null
+     * @return dL/dx, dL/dh0 and (LSTM) dL/dc0
      */
     public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn) {
         return backward(dy, dhn, dcn, true);
@@ -227,6 +267,12 @@ public final class Recurrent extends Module {
     /**
      * As {@link #backward(Tensor, Tensor, Tensor)}; with {@code inputGrad} false the gradient of x is not computed
      * (one product fewer, as PyTorch skips it for an input that does not require a gradient) and dx is null.
+     *
+     * @param dy dL/dy (T,B,D·H), or null
+     * @param dhn dL/dh_n (L·D,B,H), or null
+     * @param dcn dL/dc_n (L·D,B,H) of an LSTM, or null
+     * @param inputGrad whether to compute dL/dx
+     * @return dL/dx (null unless inputGrad), dL/dh0 and (LSTM) dL/dc0
      */
     public InputGrads backward(Tensor dy, Tensor dhn, Tensor dcn, boolean inputGrad) {
         boolean mine = exclusive.enter();

@@ -18,6 +18,11 @@ package org.gru4j.nn;
 public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, boolean bidirectional,
                               boolean bias, boolean resetAfter, boolean zKeepsState) {
 
+    /**
+     * Checks the sizes: a cell kind, and input, hidden and layers of at least 1.
+     *
+     * @throws IllegalArgumentException naming the size that is out of range
+     */
     public RecurrentConfig {
         if (cell == null) throw new IllegalArgumentException("cell kind is required");
         if (input < 1) throw new IllegalArgumentException("input size must be ≥ 1, got " + input);
@@ -25,27 +30,55 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
         if (layers < 1) throw new IllegalArgumentException("layers must be ≥ 1, got " + layers);
     }
 
-    /** A module laid out as PyTorch's: GRUs reset after the product, z keeps the state. */
+    /**
+     * A module laid out as PyTorch's: GRUs reset after the product, z keeps the state.
+     *
+     * @param cell the cell kind
+     * @param input input features I of the first layer
+     * @param hidden hidden size H
+     * @param layers stacked layers L
+     * @param bidirectional whether a second direction runs each layer backwards
+     * @param bias whether b_ih and b_hh exist
+     * @return the configuration
+     */
     public static RecurrentConfig pytorch(CellKind cell, int input, int hidden, int layers, boolean bidirectional,
                                           boolean bias) {
         return new RecurrentConfig(cell, input, hidden, layers, bidirectional, bias, true, true);
     }
 
+    /**
+     * Directions D: 2 when bidirectional, else 1.
+     *
+     * @return D
+     */
     public int directions() {
         return bidirectional ? 2 : 1;
     }
 
-    /** Input features of layer l. */
+    /**
+     * Input features of layer l.
+     *
+     * @param layer the layer l, from 0
+     * @return I for layer 0, D·H for the others
+     */
     public int layerInput(int layer) {
         return layer == 0 ? input : directions() * hidden;
     }
 
-    /** Rows of each weight matrix: gates · H. */
+    /**
+     * Rows of each weight matrix: gates · H.
+     *
+     * @return G·H
+     */
     public int gateRows() {
         return cell.gates * hidden;
     }
 
-    /** Parameters of the stack alone: {@link #parameterCount(int, int)} with no embedding and no head. */
+    /**
+     * Parameters of the stack alone: {@link #parameterCount(int, int)} with no embedding and no head.
+     *
+     * @return the count
+     */
     public long parameterCount() {
         return parameterCount(0, 0);
     }
@@ -57,6 +90,9 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
      * Σ_l D·(G·H·I_l + G·H·H + 2·G·H·[bias])  +  V·I  +  (D·H + 1)·O
      * </pre>
      *
+     * @param vocab rows V of an embedding before the stack, or 0
+     * @param outputs outputs O of a linear head after it, or 0
+     * @return the count
      * @throws ArithmeticException when the count does not fit in a long
      */
     public long parameterCount(int vocab, int outputs) {
@@ -84,6 +120,8 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
      *
      * @param availableFloats the values of all tensors in the file (float32 or converted)
      * @param file            names the file in the message ("m.gru4j", "the state_dict")
+     * @param vocab rows of an embedding before the stack, or 0
+     * @param outputs outputs of a linear head after it, or 0
      * @throws IllegalArgumentException naming the file, the config and both counts
      */
     public void checkSize(int vocab, int outputs, long availableFloats, String file) {
@@ -104,11 +142,21 @@ public record RecurrentConfig(CellKind cell, int input, int hidden, int layers, 
         }
     }
 
-    /** {@link #checkSize(int, int, long, String)} for the stack alone. */
+    /**
+     * {@link #checkSize(int, int, long, String)} for the stack alone.
+     *
+     * @param availableFloats the values of all tensors in the file
+     * @param file names the file in the message
+     */
     public void checkSize(long availableFloats, String file) {
         checkSize(0, 0, availableFloats, file);
     }
 
+    /**
+     * The configuration in one line, e.g. {@code gru input=8 hidden=16 layers=2}.
+     *
+     * @return the description
+     */
     public String describe() {
         String s = cell.id() + " input=" + input + " hidden=" + hidden + " layers=" + layers
                 + (bidirectional ? " bidirectional" : "") + (bias ? "" : " bias=false");

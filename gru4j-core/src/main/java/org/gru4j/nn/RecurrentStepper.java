@@ -11,6 +11,7 @@ import java.util.Arrays;
  * A stream is used by one thread at a time; make one per stream.
  */
 public final class RecurrentStepper {
+    /** The module this stream steps. */
     public final Recurrent model;
     private final Exclusive exclusive = new Exclusive("RecurrentStepper", "make one per stream (or use org.gru4j.stream.Sessions)");
     /** Hidden state per layer, (L,H). */
@@ -23,6 +24,12 @@ public final class RecurrentStepper {
     private final float[] out;
     private float[] batchOuts = new float[0], batchIn = new float[0];
 
+    /**
+     * A stream of the module, with zero state and the weights packed.
+     *
+     * @param model a unidirectional module
+     * @throws IllegalArgumentException when the module is bidirectional
+     */
     public RecurrentStepper(Recurrent model) {
         RecurrentConfig cf = model.config;
         if (cf.bidirectional()) throw new IllegalArgumentException("a bidirectional module cannot be stepped one event at a time");
@@ -47,6 +54,7 @@ public final class RecurrentStepper {
         for (int l = 0; l < traces.length; l++) packed[l].pack(model.params, model.weights(l, 0));
     }
 
+    /** Sets the state to zeros: the next step starts a new sequence. */
     public void reset() {
         Arrays.fill(h, 0f);
         Arrays.fill(c, 0f);
@@ -55,6 +63,9 @@ public final class RecurrentStepper {
     /**
      * Advances the state by one input x (I) and returns the last layer's output (H). The returned array is reused by
      * the next step.
+     *
+     * @param x the input (I)
+     * @return the last layer's output (H), valid until the next step
      */
     public float[] step(float[] x) {
         boolean mine = exclusive.enter();
@@ -78,6 +89,12 @@ public final class RecurrentStepper {
      * Steps B independent streams by one event each, as one batched product per layer: x (B,I); hs and cs (L,B,H) are
      * their states, read and overwritten (cs empty unless LSTM); y (B,H) receives the last layer's outputs. Leaves
      * this stream's own state {@link #h}/{@link #c} alone. For many keys whose events arrive together.
+     *
+     * @param batch streams B
+     * @param x their inputs (B,I)
+     * @param hs their hidden states (L,B,H)
+     * @param cs their cell states (L,B,H) of an LSTM, else empty
+     * @param y receives the last layer's outputs (B,H)
      */
     public void stepBatch(int batch, float[] x, float[] hs, float[] cs, float[] y) {
         boolean mine = exclusive.enter();

@@ -21,9 +21,17 @@ import java.util.Arrays;
  * {@code zeroInfinity}, contributes 0 loss and 0 gradient instead (PyTorch's zero_infinity).
  */
 public final class Ctc {
-    public enum Reduction { MEAN, SUM }
+    /** How the utterances' losses are combined. */
+    public enum Reduction {
+        /** Each utterance's loss over max(U, 1), averaged over the batch: PyTorch's 'mean'. */
+        MEAN,
+        /** The sum of the utterances' losses. */
+        SUM
+    }
 
     /**
+     * The loss of a batch and its gradient.
+     *
      * @param loss the reduced loss
      * @param perUtterance −ln p(l_b | u_b) for each utterance (+∞ when infeasible)
      * @param grad ∂loss/∂logits, (T, B, C) like the logits; zero past each input length
@@ -36,6 +44,17 @@ public final class Ctc {
     /**
      * logits is (T, B, C) time-major; targets[b] holds utterance b's labels (none equal to {@code blank});
      * inputLengths[b] ≤ T frames of utterance b are used.
+     *
+     * @param logits (T, B, C)
+     * @param t T
+     * @param b B
+     * @param c C
+     * @param targets each utterance's labels
+     * @param inputLengths each utterance's frames
+     * @param blank the blank class
+     * @param reduction MEAN or SUM
+     * @param zeroInfinity an infeasible utterance contributes 0
+     * @return the loss, each utterance's, and the gradient
      */
     public static Result loss(float[] logits, int t, int b, int c, int[][] targets, int[] inputLengths, int blank,
                               Reduction reduction, boolean zeroInfinity) {

@@ -32,6 +32,13 @@ public final class CtcDecoder {
     private final Set<String> words;    // null: unconstrained
     private final Set<String> prefixes; // every prefix of every listed word (incl. "")
 
+    /**
+     * A decoder over an alphabet.
+     *
+     * @param alphabet the output classes
+     * @param beam prefixes kept (≥ 1)
+     * @param wordList the words a transcript may hold, or null or empty for any
+     */
     public CtcDecoder(Alphabet alphabet, int beam, Collection<String> wordList) {
         this.alphabet = alphabet;
         this.beam = Math.max(1, beam);
@@ -50,7 +57,14 @@ public final class CtcDecoder {
         }
     }
 
-    /** Greedy decoding of x (T, C). */
+    /**
+     * Greedy decoding of x (T, C).
+     *
+     * @param x log-probabilities or logits (T, C)
+     * @param t T
+     * @param c C
+     * @return the transcript
+     */
     public String greedy(float[] x, int t, int c) {
         StringBuilder sb = new StringBuilder();
         int prev = -1;
@@ -73,7 +87,14 @@ public final class CtcDecoder {
         }
     }
 
-    /** Prefix beam search over x (T, C); with beam 1 and no word list this is close to (not always equal to) greedy. */
+    /**
+     * Prefix beam search over x (T, C); with beam 1 and no word list this is close to (not always equal to) greedy.
+     *
+     * @param x logits (T, C)
+     * @param t T
+     * @param c C
+     * @return the transcript
+     */
     public String beamSearch(float[] x, int t, int c) {
         Map<String, Beam> beams = new HashMap<>();
         Beam start = new Beam();

@@ -10,6 +10,8 @@ import org.gru4j.train.Loss;
  * replicas are weighted by utterances, which makes their combined loss and gradient exactly the batch's 'mean'; the mask (T·B, row t·B + b) gives the input lengths (null: all T). The
  * value is PyTorch's 'mean' (each utterance's loss over its label count, averaged over the batch), with utterances no
  * alignment fits contributing zero (zero_infinity).
+ *
+ * @param blank the blank class
  */
 public record CtcLoss(int blank) implements Loss {
     @Override
@@ -49,7 +51,12 @@ public record CtcLoss(int blank) implements Loss {
         return true;
     }
 
-    /** Packs label sequences as the (B, 1 + U_max) target tensor. */
+    /**
+     * Packs label sequences as the (B, 1 + U_max) target tensor.
+     *
+     * @param labels each utterance's labels
+     * @return the tensor (B, 1 + U_max)
+     */
     public static Tensor targets(int[][] labels) {
         int b = labels.length, max = 0;
         for (int[] l : labels) max = Math.max(max, l.length);

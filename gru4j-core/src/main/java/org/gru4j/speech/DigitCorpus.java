@@ -35,6 +35,7 @@ import java.util.function.Consumer;
  * the Debian package; {@link #missing} lists them.
  */
 public final class DigitCorpus {
+    /** The spoken digit words; "oh" is a zero. */
     public static final List<String> WORDS = List.of("zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
             "eight", "nine");
     static final List<String> ACCENTS = List.of("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan",
@@ -46,20 +47,43 @@ public final class DigitCorpus {
     static final List<String> FLITE = List.of("kal", "kal16", "awb", "rms", "slt");
     static final String FLITE_TEST = "rms";
 
-    /** A synthetic speaker. */
+    /**
+     * A synthetic speaker.
+     *
+     * @param engine the speech synthesiser
+     * @param voice its voice
+     * @param test whether the speaker is held out for the test set
+     */
     public record Speaker(String engine, String voice, boolean test) {
+        /**
+         * The speaker's name, engine:voice.
+         *
+         * @return the name
+         */
         public String id() {
             return engine + ":" + voice;
         }
     }
 
-    /** One written utterance. */
+    /**
+     * One written utterance.
+     *
+     * @param wav the audio file
+     * @param text its transcript
+     * @param speaker who says it
+     * @param test whether it is in the test set
+     * @param seconds its duration
+     */
     public record Item(Path wav, String text, Speaker speaker, boolean test, double seconds) {}
 
     private DigitCorpus() {
     }
 
-    /** Engines not found on PATH, each with the Debian package that provides it. */
+    /**
+     * Engines not found on PATH, each with the Debian package that provides it.
+     *
+     * @return the engines and their packages
+     */
     public static List<String> missing() {
         List<String> out = new ArrayList<>();
         if (!onPath("espeak-ng")) out.add("espeak-ng (apt-get install espeak-ng)");
@@ -78,7 +102,11 @@ public final class DigitCorpus {
         return false;
     }
 
-    /** Every speaker whose engine is installed. */
+    /**
+     * Every speaker whose engine is installed.
+     *
+     * @return the speakers
+     */
     public static List<Speaker> speakers() {
         List<Speaker> out = new ArrayList<>();
         if (onPath("espeak-ng")) {
@@ -99,7 +127,12 @@ public final class DigitCorpus {
         return Files.isDirectory(Path.of("/usr/share/festival/voices/english/kal_diphone"));
     }
 
-    /** A random digit string of 1–7 words. */
+    /**
+     * A random digit string of 1–7 words.
+     *
+     * @param r the generator
+     * @return the words, space-separated
+     */
     public static String digits(Random r) {
         int n = 1 + r.nextInt(7);
         StringBuilder sb = new StringBuilder();
@@ -111,6 +144,15 @@ public final class DigitCorpus {
      * Writes {@code trainCount} training and {@code testCount} test utterances under {@code dir}/wav, and
      * {@code dir}/train.csv, {@code dir}/test.csv. Utterance i's randomness depends on (seed, i) alone; {@code threads}
      * run the engines in parallel.
+     *
+     * @param dir the corpus folder
+     * @param trainCount training utterances
+     * @param testCount test utterances
+     * @param seed the corpus's seed
+     * @param threads engines run side by side
+     * @param log takes progress lines
+     * @return the utterances written
+     * @throws IOException when a file cannot be written or an engine fails
      */
     public static List<Item> build(Path dir, int trainCount, int testCount, long seed, int threads, Consumer<String> log)
             throws IOException {
@@ -329,6 +371,13 @@ public final class DigitCorpus {
      * digit word per speaker): digit strings spliced from them with 80–250 ms pauses, written to
      * {@code out}/real and listed in {@code out}/real.csv; the isolated words are included as one-word utterances.
      * Returns how many were written (0 when dir holds no recordings).
+     *
+     * @param dir the recordings
+     * @param out where the utterances go
+     * @param strings digit strings to splice
+     * @param seed the splicing's seed
+     * @return the utterances written
+     * @throws IOException when a recording cannot be read or a file written
      */
     public static int realTest(Path dir, Path out, int strings, long seed) throws IOException {
         if (!Files.isDirectory(dir)) return 0;

@@ -10,6 +10,12 @@ import java.util.List;
 public final class ErrorRate {
     private long wordErrors, words, charErrors, chars;
 
+    /**
+     * Adds one utterance's errors.
+     *
+     * @param reference the true transcript
+     * @param hypothesis the recognised one
+     */
     public void add(String reference, String hypothesis) {
         List<String> r = words(reference), h = words(hypothesis);
         wordErrors += distance(r, h);
@@ -19,10 +25,20 @@ public final class ErrorRate {
         chars += rc.length();
     }
 
+    /**
+     * Word error rate.
+     *
+     * @return word errors / reference words (0 with no words)
+     */
     public double wer() {
         return words == 0 ? 0 : (double) wordErrors / words;
     }
 
+    /**
+     * Character error rate.
+     *
+     * @return character errors / reference characters (0 with no characters)
+     */
     public double cer() {
         return chars == 0 ? 0 : (double) charErrors / chars;
     }
@@ -36,7 +52,14 @@ public final class ErrorRate {
         return s.chars().mapToObj(c -> (char) c).toList();
     }
 
-    /** Edit distance by the two-row dynamic programme. */
+    /**
+     * Edit distance by the two-row dynamic programme.
+     *
+     * @param <T> the element type
+     * @param a one sequence
+     * @param b the other
+     * @return the distance
+     */
     public static <T> int distance(List<T> a, List<T> b) {
         int[] prev = new int[b.size() + 1], cur = new int[b.size() + 1];
         for (int j = 0; j <= b.size(); j++) prev[j] = j;

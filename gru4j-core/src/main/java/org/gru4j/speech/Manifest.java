@@ -9,10 +9,26 @@ import java.util.List;
 /**
  * A corpus listing: a CSV file with the header {@code path,text}, one utterance a line; paths are relative to the
  * manifest's folder; a field may be double-quoted (with "" for a quote inside).
+ *
+ * @param file the manifest
+ * @param entries its utterances
  */
 public record Manifest(Path file, List<Entry> entries) {
+    /**
+     * One utterance: its audio file and transcript.
+     *
+     * @param wav the audio file, resolved against the manifest's folder
+     * @param text the transcript
+     */
     public record Entry(Path wav, String text) {}
 
+    /**
+     * Reads a manifest.
+     *
+     * @param file the CSV file
+     * @return the manifest
+     * @throws IOException when it cannot be read or is malformed, naming the line
+     */
     public static Manifest read(Path file) throws IOException {
         List<String> lines;
         try {
@@ -37,6 +53,13 @@ public record Manifest(Path file, List<Entry> entries) {
         return new Manifest(file, out);
     }
 
+    /**
+     * Writes a manifest.
+     *
+     * @param file the CSV file
+     * @param rows the rows (path, text)
+     * @throws IOException when it cannot be written
+     */
     public static void write(Path file, List<String[]> rows) throws IOException {
         StringBuilder sb = new StringBuilder("path,text\n");
         for (String[] r : rows) sb.append(quote(r[0])).append(',').append(quote(r[1])).append('\n');

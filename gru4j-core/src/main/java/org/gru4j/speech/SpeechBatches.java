@@ -24,6 +24,17 @@ public final class SpeechBatches implements Batches {
     /** Audio seconds in all the batches (one epoch). */
     public final double seconds;
 
+    /**
+     * The batches of utterances.
+     *
+     * @param utterances the utterances
+     * @param model the model whose input they become
+     * @param batchSize utterances per batch
+     * @param augment SpecAugment, or null
+     * @param seed the order's and the masks' seed
+     * @param shuffle sort by length and draw the batches' order each epoch; false keeps the utterances' order
+     * @throws IllegalArgumentException when there are no utterances
+     */
     public SpeechBatches(List<Utterance> utterances, SpeechModel model, int batchSize, SpecAugment augment, long seed,
                          boolean shuffle) {
         if (utterances.isEmpty()) throw new IllegalArgumentException("no utterances");

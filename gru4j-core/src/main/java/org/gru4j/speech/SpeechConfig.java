@@ -15,21 +15,40 @@ import org.gru4j.audio.FrontendConfig;
  * @param symbols   the alphabet's symbols (class i ≥ 1 is symbols[i − 1]; 0 is the blank)
  */
 public record SpeechConfig(FrontendConfig frontend, int stack, boolean utterance, String symbols) {
+    /**
+     * Checks the stacking and the alphabet.
+     *
+     * @throws IllegalArgumentException when stack &lt; 1 or there are no symbols
+     */
     public SpeechConfig {
         if (stack < 1) throw new IllegalArgumentException("frame stacking must be ≥ 1, got " + stack);
         if (symbols == null || symbols.isEmpty()) throw new IllegalArgumentException("the alphabet is empty");
     }
 
-    /** 40 log-mel bands, 3 frames stacked (30 ms steps), English characters. */
+    /**
+     * 40 log-mel bands, 3 frames stacked (30 ms steps), English characters.
+     *
+     * @param utterance per-utterance normalisation (false: causal)
+     * @return the settings
+     */
     public static SpeechConfig standard(boolean utterance) {
         return new SpeechConfig(FrontendConfig.standard(), 3, utterance, Alphabet.english().symbols());
     }
 
-    /** Inputs per step of the recurrent stack. */
+    /**
+     * Inputs per step of the recurrent stack.
+     *
+     * @return k·F
+     */
     public int input() {
         return frontend.dim() * stack;
     }
 
+    /**
+     * The output classes.
+     *
+     * @return the alphabet of the symbols
+     */
     public Alphabet alphabet() {
         return new Alphabet(symbols);
     }

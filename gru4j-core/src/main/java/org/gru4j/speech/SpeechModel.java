@@ -30,13 +30,23 @@ import java.util.Map;
  * tools open it) with the speech settings as {@code speech.*} metadata fields.
  */
 public final class SpeechModel {
+    /** The settings. */
     public final SpeechConfig config;
+    /** The network: the recurrent stack and its per-step head. */
     public final SequenceModel net;
+    /** The output classes. */
     public final Alphabet alphabet;
     /** Global feature mean and deviation (F), used when {@code !config.utterance()}; zeros/ones until fitted. */
     public final float[] mean, std;
     private final Frontend frontend;
 
+    /**
+     * A model of these settings over a network.
+     *
+     * @param config the settings
+     * @param net a features model with a per-step head of the alphabet's classes
+     * @throws IllegalArgumentException when the network does not fit the settings
+     */
     public SpeechModel(SpeechConfig config, SequenceModel net) {
         if (net.config.recurrent().input() != config.input() || net.config.outputs() != config.alphabet().classes()
                 || net.config.head() != Head.PER_STEP || net.config.tokens()) {
@@ -53,7 +63,11 @@ public final class SpeechModel {
         frontend = new Frontend(config.frontend());
     }
 
-    /** Shares this model's parameters (and copies its feature statistics): for another thread. */
+    /**
+     * Shares this model's parameters (and copies its feature statistics): for another thread.
+     *
+     * @return the replica
+     */
     public SpeechModel replica() {
         SpeechModel r = new SpeechModel(config, net.replica());
         System.arraycopy(mean, 0, r.mean, 0, mean.length);
@@ -61,32 +75,59 @@ public final class SpeechModel {
         return r;
     }
 
-    /** A GRU stack of the given shape over the config's input, with a linear head over the alphabet and blank. */
+    /**
+     * A GRU stack of the given shape over the config's input, with a linear head over the alphabet and blank.
+     *
+     * @param config the settings
+     * @param hidden hidden size H
+     * @param layers stacked layers L
+     * @param bidirectional whether each layer also runs backwards
+     * @return the model
+     */
     public static SpeechModel create(SpeechConfig config, int hidden, int layers, boolean bidirectional) {
         RecurrentConfig rc = RecurrentConfig.pytorch(CellKind.GRU, config.input(), hidden, layers, bidirectional, true);
         return new SpeechModel(config, new SequenceModel(new SequenceModelConfig(0, rc, 0, Head.PER_STEP,
                 config.alphabet().classes())));
     }
 
-    /** Audio at any rate → mono 16 kHz (or the front end's rate) samples. */
+    /**
+     * Audio at any rate → mono 16 kHz (or the front end's rate) samples.
+     *
+     * @param audio the audio
+     * @return the samples
+     */
     public float[] prepare(Wav.Audio audio) {
         int rate = config.frontend().sampleRate();
         return audio.sampleRate() == rate ? audio.samples() : Resampler.resample(audio.samples(), audio.sampleRate(), rate);
     }
 
-    /** Raw features (T, F) of samples at the front end's rate. One thread at a time (the front end's buffers). */
+    /**
+     * Raw features (T, F) of samples at the front end's rate. One thread at a time (the front end's buffers).
+     *
+     * @param samples the samples
+     * @return the features (T, F)
+     */
     public synchronized float[] rawFeatures(float[] samples) {
         return frontend.compute(samples);
     }
 
-    /** Samples → the network's input (T', k·F): features, normalised, stacked. */
+    /**
+     * Samples → the network's input (T', k·F): features, normalised, stacked.
+     *
+     * @param samples the samples
+     * @return the input (T', k·F)
+     */
     public float[] input(float[] samples) {
         float[] f = rawFeatures(samples);
         normalize(f);
         return stack(f, config.frontend().dim(), config.stack());
     }
 
-    /** Normalises raw features (T, F) in place: per utterance, or causally (a running mean with the global prior). */
+    /**
+     * Normalises raw features (T, F) in place: per utterance, or causally (a running mean with the global prior).
+     *
+     * @param f the features (T, F)
+     */
     public void normalize(float[] f) {
         int d = config.frontend().dim();
         if (config.utterance()) {
@@ -113,7 +154,11 @@ public final class SpeechModel {
         return (float) ((x - mu) / std[j]);
     }
 
-    /** Sets the global mean and deviation from raw training features, each (T_i, F). */
+    /**
+     * Sets the global mean and deviation from raw training features, each (T_i, F).
+     *
+     * @param features raw features of the training utterances
+     */
     public void fitGlobalStats(List<float[]> features) {
         int d = config.frontend().dim();
         double[] s = new double[d], ss = new double[d];
@@ -134,6 +179,11 @@ public final class SpeechModel {
 
     /**
      * Frame stacking: x (T, F) → (⌈T/k⌉, k·F), step s holding frames s·k … s·k + k − 1 (zeros past the end).
+     *
+     * @param x the frames (T, F)
+     * @param f F
+     * @param k k
+     * @return the steps (⌈T/k⌉, k·F)
      */
     public static float[] stack(float[] x, int f, int k) {
         if (k == 1) return x;
@@ -143,19 +193,36 @@ public final class SpeechModel {
         return out; // row-major (T, F) padded to a multiple of k is already (T/k, k·F)
     }
 
-    /** Steps after stacking for a raw utterance of the given frames. */
+    /**
+     * Steps after stacking for a raw utterance of the given frames.
+     *
+     * @param frames T
+     * @return ⌈T/k⌉
+     */
     public int steps(int frames) {
         return (frames + config.stack() - 1) / config.stack();
     }
 
-    /** Logits (T', C) for one utterance's network input (T', I). */
+    /**
+     * Logits (T', C) for one utterance's network input (T', I).
+     *
+     * @param input the input (T', I)
+     * @return the logits (T', C)
+     */
     public float[] logits(float[] input) {
         int i = config.input(), t = input.length / i;
         SequenceModel.Output o = net.forward(new Tensor(new int[]{t, 1, i}, input));
         return o.logits().data; // (T', 1, C) is (T', C)
     }
 
-    /** Transcribes samples at the front end's rate; beam ≤ 1 is greedy. */
+    /**
+     * Transcribes samples at the front end's rate; beam ≤ 1 is greedy.
+     *
+     * @param samples the samples
+     * @param decoder the decoder
+     * @param beam the beam width
+     * @return the transcript
+     */
     public String transcribe(float[] samples, CtcDecoder decoder, int beam) {
         float[] logits = logits(input(samples));
         int c = alphabet.classes(), t = logits.length / c;
@@ -163,6 +230,12 @@ public final class SpeechModel {
     }
 
     // ------------------------------------------------------------------------------------------------ the file
+    /**
+     * Writes the model as a .gru4j file, the speech settings and feature statistics in its metadata.
+     *
+     * @param file the target
+     * @throws IOException when writing fails
+     */
     public void save(Path file) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.putAll(config.frontend().fields("speech."));
@@ -174,7 +247,13 @@ public final class SpeechModel {
         ModelFile.save(file, new ModelFiles.Contents(net, null, meta));
     }
 
-    /** Reads a model {@link #save} wrote (a .gru4j file whose metadata has the speech.* fields). */
+    /**
+     * Reads a model {@link #save} wrote (a .gru4j file whose metadata has the speech.* fields).
+     *
+     * @param file the file
+     * @return the model
+     * @throws IOException when it cannot be read or is not a speech model
+     */
     public static SpeechModel load(Path file) throws IOException {
         ModelFiles.Contents c = ModelFile.load(file);
         Map<String, String> m = c.metadata();

@@ -29,6 +29,12 @@ public final class SpeechStream {
     private int prev = -1;     // the last step's best class
     private final StringBuilder text = new StringBuilder();
 
+    /**
+     * A stream of a unidirectional, causally normalised model.
+     *
+     * @param model the model
+     * @throws IllegalArgumentException when it is bidirectional or normalises per utterance
+     */
     public SpeechStream(SpeechModel model) {
         if (model.net.config.recurrent().bidirectional()) {
             throw new IllegalArgumentException("streaming needs a unidirectional model (train without --bidirectional)");
@@ -47,7 +53,12 @@ public final class SpeechStream {
         sums = new double[dim];
     }
 
-    /** Feeds samples at the model's rate; returns the characters recognised in this chunk (maybe empty). */
+    /**
+     * Feeds samples at the model's rate; returns the characters recognised in this chunk (maybe empty).
+     *
+     * @param samples the samples
+     * @return the new characters
+     */
     public String accept(float[] samples) {
         if (len + samples.length > buf.length) {
             // drop what no future frame needs, keeping one sample before the next frame for pre-emphasis
@@ -68,7 +79,11 @@ public final class SpeechStream {
         return text.substring(before);
     }
 
-    /** Ends the utterance (a short signal still gives one frame; a partial stack is zero-padded); returns the last characters. */
+    /**
+     * Ends the utterance (a short signal still gives one frame; a partial stack is zero-padded); returns the last characters.
+     *
+     * @return the last characters
+     */
     public String finish() {
         int before = text.length();
         if (!anyFrame) frame(len);
@@ -79,7 +94,11 @@ public final class SpeechStream {
         return text.substring(before);
     }
 
-    /** The whole transcript so far. */
+    /**
+     * The whole transcript so far.
+     *
+     * @return the transcript
+     */
     public String text() {
         return model.alphabet.normalize(text.toString());
     }

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
 /** Loading a manifest into utterances, CTC training through the {@link Trainer}, and evaluation (WER/CER). */
 public final class SpeechTraining {
     /**
+     * How a speech model is trained.
+     *
      * @param minutes   wall-clock budget for training (≤ 0: no limit)
      * @param epochs    passes over the data at most
      * @param batchSize utterances per step
@@ -28,21 +30,45 @@ public final class SpeechTraining {
      * @param clipNorm  gradient-norm clipping (0: none)
      * @param augment   SpecAugment masks while training, or null
      * @param threads   data-parallel replicas, each on a share of the batch
+     * @param seed the order's, the masks' and dropout's seed
      */
     public record Options(double minutes, int epochs, int batchSize, double lr, double clipNorm, SpecAugment augment,
                           long seed, int threads) {
+        /**
+         * The defaults for a time budget: at most 1000 epochs, batch 16, lr 2e-3, clipping at 5, SpecAugment, seed 1, 2
+         * threads.
+         *
+         * @param minutes the budget
+         * @return the options
+         */
         public static Options defaults(double minutes) {
             return new Options(minutes, 1000, 16, 2e-3, 5, SpecAugment.standard(), 1, 2);
         }
     }
 
-    /** What a run did: steps, epochs begun, audio seconds processed, wall seconds spent, the last reported loss. */
+    /**
+     * What a run did: steps, epochs begun, audio seconds processed, wall seconds spent, the last reported loss.
+     *
+     * @param steps steps done
+     * @param epochs epochs begun
+     * @param audioSeconds audio seconds processed
+     * @param wallSeconds wall seconds spent
+     * @param loss the last reported loss
+     */
     public record Result(long steps, int epochs, double audioSeconds, double wallSeconds, double loss) {}
 
     private SpeechTraining() {
     }
 
-    /** Reads every manifest entry (resampled to the model's rate) into raw features, on {@code threads} threads. */
+    /**
+     * Reads every manifest entry (resampled to the model's rate) into raw features, on {@code threads} threads.
+     *
+     * @param manifest the utterances
+     * @param model the model whose rate and front end apply
+     * @param threads readers side by side
+     * @return the utterances with their features
+     * @throws IOException when an audio file cannot be read
+     */
     public static List<Utterance> load(Manifest manifest, SpeechModel model, int threads) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
@@ -81,6 +107,12 @@ public final class SpeechTraining {
      * trainer on the same model and optimizer (Adam's moments carry on) anneals the rate by a cosine to a twentieth
      * over the steps the remaining 30% should hold at the measured rate. Without one: warm-up (a tenth of the steps, at most
      * 100), then a cosine over the rest of the epochs' steps.
+     *
+     * @param model the model, trained in place
+     * @param train the training utterances
+     * @param o the options
+     * @param progress takes progress lines
+     * @return what the run did
      */
     public static Result fit(SpeechModel model, List<Utterance> train, Options o, Consumer<String> progress) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training utterances");
@@ -144,7 +176,16 @@ public final class SpeechTraining {
         return new Result(steps, epochs, steps * audioPerStep, wall, lastLoss[0]);
     }
 
-    /** Decodes every utterance; {@code perUtterance} gets (reference, hypothesis). */
+    /**
+     * Decodes every utterance; {@code perUtterance} gets (reference, hypothesis).
+     *
+     * @param model the model
+     * @param test the test utterances
+     * @param decoder the decoder
+     * @param beam the beam width
+     * @param perUtterance takes each utterance and its transcript, or null
+     * @return the error rates
+     */
     public static ErrorRate evaluate(SpeechModel model, List<Utterance> test, CtcDecoder decoder, int beam,
                                      java.util.function.BiConsumer<Utterance, String> perUtterance) {
         ErrorRate er = new ErrorRate();

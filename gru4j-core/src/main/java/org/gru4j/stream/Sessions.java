@@ -47,6 +47,7 @@ public final class Sessions {
     /** Keys per snapshot chunk: each chunk is followed by the CRC-32 of the stream up to it. */
     static final int CHUNK = 4096;
 
+    /** The shape of the model every key is stepped through. */
     public final RecurrentConfig config;
     /** Floats of state per key: L·H, doubled for an LSTM (h then c). */
     public final int stateSize;
@@ -54,11 +55,23 @@ public final class Sessions {
     private final Segment[] segments;
     private final ThreadLocal<RecurrentStepper> streams;
 
+    /**
+     * Sessions of a unidirectional module, in 64 lock stripes.
+     *
+     * @param model the module; its weights are copied
+     * @throws IllegalArgumentException when it is bidirectional or a weight is not finite
+     */
     public Sessions(Recurrent model) {
         this(model, 64);
     }
 
-    /** @param segments lock stripes (rounded up to a power of two); more segments, less contention */
+    /**
+     * Sessions of a unidirectional module.
+     *
+     * @param segments lock stripes (rounded up to a power of two); more segments, less contention
+     * @param model the module; its weights are copied
+     * @throws IllegalArgumentException when it is bidirectional or a weight is not finite
+     */
     public Sessions(Recurrent model, int segments) {
         RecurrentConfig cf = model.config;
         if (cf.bidirectional()) throw new IllegalArgumentException("a bidirectional model cannot be stepped one event at a time");
@@ -87,6 +100,10 @@ public final class Sessions {
     /**
      * Steps one key by one event x (I) and writes the last layer's output (H) into y.
      * A new key starts from the zero state.
+     *
+     * @param key the key
+     * @param x the event (I)
+     * @param y receives the output (H)
      */
     public void step(long key, float[] x, float[] y) {
         if (x.length != config.input()) throw new IllegalArgumentException("event has " + x.length + " features, the model takes " + config.input());
@@ -119,17 +136,30 @@ public final class Sessions {
      * <p>Collision policy: two names with the same key share one state (there is no second check). With n distinct
      * names the chance that any two collide is about n²/2⁶⁵: 3·10⁻⁸ for a million names, 3·10⁻⁴ for a hundred
      * million. Where that is too much, give each name a unique long yourself (a dictionary, a database id).
+     *
+     * @param name the name
+     * @return its key
      */
     public static long key(CharSequence name) {
         return key(name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** The long key for a UUID: {@link #key(byte[])} of its 16 bytes, most significant first. */
+    /**
+     * The long key for a UUID: {@link #key(byte[])} of its 16 bytes, most significant first.
+     *
+     * @param id the UUID
+     * @return its key
+     */
     public static long key(java.util.UUID id) {
         return key(java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array());
     }
 
-    /** The long key for a byte string: 64-bit FNV-1a, then fmix64 (see {@link #key(CharSequence)} for collisions). */
+    /**
+     * The long key for a byte string: 64-bit FNV-1a, then fmix64 (see {@link #key(CharSequence)} for collisions).
+     *
+     * @param bytes the bytes
+     * @return their key
+     */
     public static long key(byte[] bytes) {
         long h = 0xcbf29ce484222325L;                         // FNV-1a: h = (h ^ b) · 0x100000001b3 per byte
         for (byte b : bytes) h = (h ^ (b & 0xff)) * 0x100000001b3L;
@@ -140,7 +170,13 @@ public final class Sessions {
         return h ^ (h >>> 33);
     }
 
-    /** Steps one key and returns a new array with the output (H). */
+    /**
+     * Steps one key and returns a new array with the output (H).
+     *
+     * @param key the key
+     * @param x the event (I)
+     * @return the output (H)
+     */
     public float[] step(long key, float[] x) {
         float[] y = new float[config.hidden()];
         step(key, x, y);
@@ -150,6 +186,10 @@ public final class Sessions {
     /**
      * Steps n keys by one event each as one batched product: keys (n), x (n,I) row-major, y (n,H).
      * A key that appears more than once is stepped once per appearance, in order.
+     *
+     * @param keys the keys (n)
+     * @param x their events (n,I)
+     * @param y receives their outputs (n,H)
      */
     public void stepBatch(long[] keys, float[] x, float[] y) {
         final int n = keys.length, I = config.input(), H = config.hidden(), L = config.layers(), lh = L * H;
@@ -218,7 +258,12 @@ public final class Sessions {
         }
     }
 
-    /** A copy of a key's state: h (L,H) then, for an LSTM, c (L,H); null for an unknown key. */
+    /**
+     * A copy of a key's state: h (L,H) then, for an LSTM, c (L,H); null for an unknown key.
+     *
+     * @param key the key
+     * @return the state, or null
+     */
     public float[] state(long key) {
         Segment seg = segment(key);
         seg.lock.lock();
@@ -230,7 +275,12 @@ public final class Sessions {
         }
     }
 
-    /** Sets a key's state (h then c, {@link #stateSize} floats), creating the key if needed. */
+    /**
+     * Sets a key's state (h then c, {@link #stateSize} floats), creating the key if needed.
+     *
+     * @param key the key
+     * @param state h (L,H) then, for an LSTM, c (L,H)
+     */
     public void setState(long key, float[] state) {
         if (state.length != stateSize) throw new IllegalArgumentException("state holds " + state.length + " values, expected " + stateSize);
         int bad = Finite.firstNonFinite(state);
@@ -246,7 +296,11 @@ public final class Sessions {
         }
     }
 
-    /** Sets a key's state back to zero (the key stays). */
+    /**
+     * Sets a key's state back to zero (the key stays).
+     *
+     * @param key the key
+     */
     public void reset(long key) {
         Segment seg = segment(key);
         seg.lock.lock();
@@ -258,7 +312,12 @@ public final class Sessions {
         }
     }
 
-    /** Forgets a key; returns whether it was there. */
+    /**
+     * Forgets a key; returns whether it was there.
+     *
+     * @param key the key
+     * @return true when it was held
+     */
     public boolean remove(long key) {
         Segment seg = segment(key);
         seg.lock.lock();
@@ -269,7 +328,12 @@ public final class Sessions {
         }
     }
 
-    /** Forgets every key not stepped for at least {@code idle}; returns how many. */
+    /**
+     * Forgets every key not stepped for at least {@code idle}; returns how many.
+     *
+     * @param idle the idle time
+     * @return the number of keys forgotten
+     */
     public int expireIdle(Duration idle) {
         long cutoff = System.nanoTime() - idle.toNanos();
         int removed = 0;
@@ -284,7 +348,11 @@ public final class Sessions {
         return removed;
     }
 
-    /** Number of keys held. */
+    /**
+     * Number of keys held.
+     *
+     * @return the count
+     */
     public long size() {
         long n = 0;
         for (Segment seg : segments) {
@@ -307,6 +375,9 @@ public final class Sessions {
      * </pre>
      * Consistent per segment (each segment is written under its lock; a chunk never spans two). Memory beyond the
      * stream's buffer is constant, so a snapshot may be larger than any array.
+     *
+     * @param out the stream to write
+     * @throws IOException when writing to out fails
      */
     public void snapshot(OutputStream out) throws IOException {
         CRC32 crc = new CRC32();
@@ -356,7 +427,11 @@ public final class Sessions {
         d.close();
     }
 
-    /** {@link #snapshot(OutputStream)} into one array (so at most 2 GB). */
+    /**
+     * {@link #snapshot(OutputStream)} into one array (so at most 2 GB).
+     *
+     * @return the snapshot
+     */
     public byte[] snapshot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
@@ -367,7 +442,11 @@ public final class Sessions {
         return bytes.toByteArray();
     }
 
-    /** {@link #restore(InputStream)} from an array. */
+    /**
+     * {@link #restore(InputStream)} from an array.
+     *
+     * @param snapshot a snapshot's bytes
+     */
     public void restore(byte[] snapshot) {
         try {
             restore(new ByteArrayInputStream(snapshot));
@@ -381,6 +460,9 @@ public final class Sessions {
      * every state checked for NaN and infinity, before anything changes: the snapshot must come from sessions of the
      * same cell, layers and hidden size, be whole and unaltered; otherwise nothing changes and the
      * IllegalArgumentException says what is wrong. IOException only when reading in fails.
+     *
+     * @param in the stream to read
+     * @throws IOException when reading in fails
      */
     public void restore(InputStream in) throws IOException {
         CRC32 crc = new CRC32();

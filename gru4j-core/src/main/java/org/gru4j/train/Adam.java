@@ -15,11 +15,23 @@ import java.util.Map;
  * </pre>
  */
 public final class Adam extends Optimizer {
+    /** The decay rates β₁ and β₂ of the moments, ε, and the weight decay λ. */
     public final double beta1, beta2, eps, weightDecay;
     /** true: AdamW's decoupled weight decay; false: Adam's L2 term in the gradient. */
     public final boolean decoupled;
     private final float[] m, v;   // exp_avg, exp_avg_sq
 
+    /**
+     * An optimizer of that many parameters, its moments zero.
+     *
+     * @param parameters the parameter count P
+     * @param beta1 β₁, in [0, 1)
+     * @param beta2 β₂, in [0, 1)
+     * @param eps ε, ≥ 0
+     * @param weightDecay λ, ≥ 0
+     * @param decoupled AdamW's decoupled decay (true) or Adam's L2 term (false)
+     * @throws IllegalArgumentException when a rate is out of range
+     */
     public Adam(int parameters, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
@@ -35,12 +47,22 @@ public final class Adam extends Optimizer {
         this.v = new float[parameters];
     }
 
-    /** torch.optim.Adam's defaults: β = (0.9, 0.999), ε = 1e-8, no weight decay. */
+    /**
+     * torch.optim.Adam's defaults: β = (0.9, 0.999), ε = 1e-8, no weight decay.
+     *
+     * @param parameters the parameter count P
+     * @return the optimizer
+     */
     public static Adam adam(int parameters) {
         return new Adam(parameters, 0.9, 0.999, 1e-8, 0, false);
     }
 
-    /** torch.optim.AdamW's defaults: β = (0.9, 0.999), ε = 1e-8, weight decay 0.01. */
+    /**
+     * torch.optim.AdamW's defaults: β = (0.9, 0.999), ε = 1e-8, weight decay 0.01.
+     *
+     * @param parameters the parameter count P
+     * @return the optimizer
+     */
     public static Adam adamW(int parameters) {
         return new Adam(parameters, 0.9, 0.999, 1e-8, 0.01, true);
     }

@@ -17,7 +17,15 @@ import java.util.List;
  */
 public record Batch(Tensor x, Tensor target, int[] lengths, boolean[] mask, boolean[] reset) {
 
-    /** Whole sequences: examples[indices[b]] for b = 0..B−1, padded to the longest. */
+    /**
+     * Whole sequences: examples[indices[b]] for b = 0..B−1, padded to the longest.
+     *
+     * @param examples the examples
+     * @param indices which of them, in batch order
+     * @param cf the model's shape (a token model takes (T,B) ids)
+     * @param classes targets are class indices
+     * @return the batch
+     */
     public static Batch of(List<Example> examples, int[] indices, SequenceModelConfig cf, boolean classes) {
         int B = indices.length, T = 0;
         for (int i : indices) T = Math.max(T, examples.get(i).steps());
@@ -67,7 +75,11 @@ public record Batch(Tensor x, Tensor target, int[] lengths, boolean[] mask, bool
         return new Batch(x, target, ragged ? lengths : null, mask, reset);
     }
 
-    /** Sequences b = 0..B−1 of the batch. */
+    /**
+     * Sequences b = 0..B−1 of the batch.
+     *
+     * @return B
+     */
     public int sequences() {
         return x.dim(1);
     }

@@ -18,6 +18,23 @@ import java.util.Map;
  *           was given; a resumed run must be given the same)
  * </pre>
  * Numbers are written with Long.toString / Double.toString, which read back to the same bits.
+ *
+ * @param params the model's parameters under their names
+ * @param optimizer the optimizer's state arrays, by name
+ * @param optimizerSteps the optimizer's step count (Adam's bias corrections)
+ * @param step training steps done
+ * @param epoch the epoch in progress
+ * @param position steps done in that epoch
+ * @param rng the dropout generator's state
+ * @param bestLoss the best validation loss so far
+ * @param badEpochs epochs since it improved
+ * @param bestParams the parameters with that loss, or null
+ * @param carryH the hidden state carried between truncated-BPTT chunks, or null
+ * @param carryC the cell state carried likewise (LSTM), or null
+ * @param model the model's configuration in one line
+ * @param optimizerName the optimizer in one line
+ * @param seed the run's seed
+ * @param examples how many examples the run was given
  */
 public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimizer, long optimizerSteps, long step,
                          int epoch, long position, long rng, double bestLoss, int badEpochs, float[] bestParams,
@@ -27,7 +44,11 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
     /** The metadata field 'format' of a checkpoint file. */
     public static final String FORMAT = "gru4j-train-checkpoint";
 
-    /** The tensors as the file holds them (a native model file, org.gru4j.io.ModelFile, embeds them too). */
+    /**
+     * The tensors as the file holds them (a native model file, org.gru4j.io.ModelFile, embeds them too).
+     *
+     * @return name → tensor
+     */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> t = new LinkedHashMap<>(params);
         for (Map.Entry<String, float[]> e : optimizer.entrySet()) {
@@ -39,7 +60,11 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, float[]> optimi
         return t;
     }
 
-    /** The metadata as the file holds it. */
+    /**
+     * The metadata as the file holds it.
+     *
+     * @return field → value
+     */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", FORMAT);

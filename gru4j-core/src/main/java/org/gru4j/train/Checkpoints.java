@@ -8,5 +8,11 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface Checkpoints {
+    /**
+     * Keeps one checkpoint.
+     *
+     * @param c the checkpoint
+     * @throws IOException when it cannot be written
+     */
     void write(Checkpoint c) throws IOException;
 }

@@ -10,6 +10,9 @@ import org.gru4j.tensor.Tensor;
  * L   = Σ_{counted n} ℓ_n / count           counted: y_n ≠ ignoreIndex and mask_n
  * dL/dz_nc = (softmax(z_n)_c − [c = y_n]) / count
  * </pre>
+ *
+ * @param ignoreIndex a target class that is not counted ({@link #IGNORE_INDEX}, PyTorch's default, for none in
+ *     practice)
  */
 public record CrossEntropy(int ignoreIndex) implements Loss {
     /** PyTorch's default ignore_index. */

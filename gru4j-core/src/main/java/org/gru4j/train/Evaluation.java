@@ -14,9 +14,23 @@ import org.gru4j.tensor.Tensor;
  * lossPerRow  = Σ_b L_b·r_b / Σ_b r_b      r_b the rows the loss counted (mask, ignore index): the mean over all rows
  * accuracy    = Σ_b right_b / Σ_b r_b      class targets: counted rows whose arg-max logit is the target (else NaN)
  * </pre>
+ *
+ * @param loss the mean loss weighted by sequences
+ * @param lossPerRow the mean loss over all counted rows
+ * @param accuracy the share of counted rows classified right, or NaN
+ * @param rows the rows counted
+ * @param sequences the sequences measured
  */
 public record Evaluation(double loss, double lossPerRow, double accuracy, long rows, long sequences) {
 
+    /**
+     * Measures the model on every batch of epoch 0, without dropout.
+     *
+     * @param model the model
+     * @param loss the loss
+     * @param batches the batches
+     * @return the measures
+     */
     public static Evaluation of(SequenceModel model, Loss loss, Batches batches) {
         final boolean classes = loss instanceof CrossEntropy;
         final boolean perStep = model.config.head() == Head.PER_STEP && !loss.targetsPerSequence();   // targets (T,B,…), else (B,…)

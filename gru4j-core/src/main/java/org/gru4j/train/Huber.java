@@ -9,8 +9,15 @@ import org.gru4j.tensor.Tensor;
  *     δ (|d| − ½ δ)      otherwise
  * dℓ/dp = d if |d| &lt; δ, else δ·sign(d);   L and dL/dp are divided by n
  * </pre>
+ *
+ * @param delta the threshold δ, &gt; 0
  */
 public record Huber(double delta) implements Loss {
+    /**
+     * Checks δ.
+     *
+     * @throws IllegalArgumentException when δ is not positive
+     */
     public Huber {
         if (!(delta > 0)) throw new IllegalArgumentException("huber delta must be > 0, got " + delta);
     }

@@ -22,12 +22,25 @@ import java.util.List;
  * @param orthogonalRecurrent orthogonal recurrent gate blocks instead of U(±1/√H)
  */
 public record Init(boolean xavierInput, boolean orthogonalRecurrent) {
+    /** PyTorch's initialisation, the default. */
     public static final Init PYTORCH = new Init(false, false);
 
+    /**
+     * Draws the parameters of a sequence model.
+     *
+     * @param model the model
+     * @param rng the generator
+     */
     public void apply(SequenceModel model, Rng rng) {
         apply(model.parameters(), model.params, model.config.recurrent().hidden(), rng);
     }
 
+    /**
+     * Draws the parameters of a recurrent module.
+     *
+     * @param module the module
+     * @param rng the generator
+     */
     public void apply(Recurrent module, Rng rng) {
         apply(module.parameters(), module.params, module.config.hidden(), rng);
     }

@@ -11,8 +11,14 @@ package org.gru4j.train;
  * {@link java.util.random.RandomGenerator} it can be handed to code that should not depend on this package.
  */
 public final class Rng implements java.util.random.RandomGenerator {
+    /** The whole state (SplitMix64's counter). */
     public long state;
 
+    /**
+     * A generator of the seed.
+     *
+     * @param seed the initial state
+     */
     public Rng(long seed) {
         this.state = seed;
     }
@@ -31,7 +37,13 @@ public final class Rng implements java.util.random.RandomGenerator {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
-    /** Uniform in [lo, hi). */
+    /**
+     * Uniform in [lo, hi).
+     *
+     * @param lo the lower bound
+     * @param hi the upper bound
+     * @return the number
+     */
     public double uniform(double lo, double hi) {
         return lo + (hi - lo) * nextDouble();
     }
@@ -55,7 +67,12 @@ public final class Rng implements java.util.random.RandomGenerator {
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
     }
 
-    /** A random permutation of 0..n-1 (Fisher–Yates). */
+    /**
+     * A random permutation of 0..n-1 (Fisher–Yates).
+     *
+     * @param n the size
+     * @return the permutation
+     */
     public int[] permutation(int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;

@@ -13,10 +13,22 @@ import java.util.Map;
  * </pre>
  */
 public final class Sgd extends Optimizer {
+    /** The momentum μ, the dampening τ and the weight decay λ. */
     public final double momentum, dampening, weightDecay;
+    /** Nesterov momentum. */
     public final boolean nesterov;
     private final float[] buffer;   // momentum_buffer
 
+    /**
+     * An optimizer of that many parameters, its momentum buffer empty.
+     *
+     * @param parameters the parameter count P
+     * @param momentum μ, ≥ 0
+     * @param dampening τ
+     * @param weightDecay λ, ≥ 0
+     * @param nesterov Nesterov momentum (needs μ &gt; 0 and τ = 0)
+     * @throws IllegalArgumentException when a setting is out of range
+     */
     public Sgd(int parameters, double momentum, double dampening, double weightDecay, boolean nesterov) {
         if (momentum < 0) throw new IllegalArgumentException("momentum must be ≥ 0, got " + momentum);
         if (weightDecay < 0) throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);

@@ -26,6 +26,11 @@ package org.gru4j.train;
  */
 public record TrainConfig(int epochs, long maxSteps, double maxSeconds, int batchSize, Schedule schedule, Clipping clipping, double validation, int patience, int bpttChunk, boolean shuffle, int threads, long seed, Checkpoints checkpoints, long checkpointEvery, double checkpointSeconds, int reportEvery) {
 
+    /**
+     * Checks every field's range.
+     *
+     * @throws IllegalArgumentException naming the field that is out of range
+     */
     public TrainConfig {
         if (epochs < 0) throw new IllegalArgumentException("epochs must be ≥ 0 (0: no cap), got " + epochs);
         if (maxSteps < 0) throw new IllegalArgumentException("max steps must be ≥ 0, got " + maxSteps);
@@ -42,68 +47,154 @@ public record TrainConfig(int epochs, long maxSteps, double maxSeconds, int batc
         if (reportEvery < 1) throw new IllegalArgumentException("report interval must be ≥ 1, got " + reportEvery);
     }
 
-    /** Defaults: 10 epochs, batch 32, constant lr, clip at norm 1, no validation, shuffled, one thread, seed 1, report every 10 steps. */
+    /**
+     * Defaults: 10 epochs, batch 32, constant lr, clip at norm 1, no validation, shuffled, one thread, seed 1, report every 10 steps.
+     *
+     * @param lr the learning rate
+     * @return the configuration
+     */
     public static TrainConfig defaults(double lr) {
         return new TrainConfig(10, 0, 0, 32, new Schedule.Constant(lr), Clipping.byNorm(1), 0, 0, 0, true, 1, 1, null, 0, 0, 10);
     }
 
-    /** Passes over the data at most (0: no cap; then steps or seconds must end the run). */
+    /**
+     * Passes over the data at most (0: no cap; then steps or seconds must end the run).
+     *
+     * @param e epochs, ≥ 0
+     * @return the configuration
+     */
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * Stop after this many steps (0: no limit).
+     *
+     * @param s steps, ≥ 0
+     * @return the configuration
+     */
     public TrainConfig withMaxSteps(long s) {
         return new TrainConfig(epochs, s, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
-    /** Stop after the step during which this much wall-clock time has passed (0: no limit). */
+    /**
+     * Stop after the step during which this much wall-clock time has passed (0: no limit).
+     *
+     * @param s seconds, ≥ 0
+     * @return the configuration
+     */
     public TrainConfig withMaxSeconds(double s) {
         return new TrainConfig(epochs, maxSteps, s, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * Sequences per batch.
+     *
+     * @param b sequences, ≥ 1
+     * @return the configuration
+     */
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, b, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * The learning rate schedule.
+     *
+     * @param s the schedule
+     * @return the configuration
+     */
     public TrainConfig withSchedule(Schedule s) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, s, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * The gradient clipping.
+     *
+     * @param c the clipping
+     * @return the configuration
+     */
     public TrainConfig withClipping(Clipping c) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, c, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * Holds out a fraction of the examples for validation (chosen by the seed) and stops early on it.
+     *
+     * @param fraction the share held out, in [0, 1)
+     * @param patience epochs without improvement before stopping (0: never stop early)
+     * @return the configuration
+     */
     public TrainConfig withValidation(double fraction, int patience) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, fraction, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * Truncated backpropagation through time in chunks of this many steps (0: whole sequences).
+     *
+     * @param chunk steps per chunk
+     * @return the configuration
+     */
     public TrainConfig withBptt(int chunk) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, chunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * Whether each epoch shuffles the examples.
+     *
+     * @param s true to shuffle
+     * @return the configuration
+     */
     public TrainConfig withShuffle(boolean s) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, s, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
-    /** Data-parallel replicas, each on its share of the batch's sequences (1: none). */
+    /**
+     * Data-parallel replicas, each on its share of the batch's sequences (1: none).
+     *
+     * @param n replicas, ≥ 1
+     * @return the configuration
+     */
     public TrainConfig withThreads(int n) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, n, seed, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * The seed of the validation split, the shuffling and dropout.
+     *
+     * @param s the seed
+     * @return the configuration
+     */
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, s, checkpoints, checkpointEvery, checkpointSeconds, reportEvery);
     }
 
-    /** Checkpoints every this many steps and at the end (org.gru4j.io.CheckpointFile.to(path) writes them to a file). */
+    /**
+     * Checkpoints every this many steps and at the end (org.gru4j.io.CheckpointFile.to(path) writes them to a file).
+     *
+     * @param sink where checkpoints go
+     * @param every steps between checkpoints
+     * @return the configuration
+     */
     public TrainConfig withCheckpoints(Checkpoints sink, long every) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, sink, every, checkpointSeconds, reportEvery);
     }
 
+    /**
+     * Reports progress every this many steps.
+     *
+     * @param n steps
+     * @return the configuration
+     */
     public TrainConfig withReportEvery(int n) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, checkpointSeconds, n);
     }
 
-    /** Also checkpoint every this many minutes of wall-clock time (needs {@link #withCheckpoints}'s sink). */
+    /**
+     * Also checkpoint every this many minutes of wall-clock time (needs {@link #withCheckpoints}'s sink).
+     *
+     * @param minutes minutes between checkpoints
+     * @return the configuration
+     */
     public TrainConfig withCheckpointMinutes(double minutes) {
         return new TrainConfig(epochs, maxSteps, maxSeconds, batchSize, schedule, clipping, validation, patience, bpttChunk, shuffle, threads, seed, checkpoints, checkpointEvery, minutes * 60, reportEvery);
     }

@@ -35,9 +35,13 @@ import java.util.List;
  * resumed from a checkpoint continues bit for bit as the uninterrupted run would have.
  */
 public final class Trainer {
+    /** The model trained. */
     public final SequenceModel model;
+    /** The optimizer over its parameters. */
     public final Optimizer optimizer;
+    /** The loss. */
     public final Loss loss;
+    /** The run's configuration. */
     public final TrainConfig config;
     private final Progress progress;
     private final boolean classes, perStep;    // perStep: targets (T,B,…) per step, else (B,…) per sequence
@@ -59,9 +63,25 @@ public final class Trainer {
     private long lastReportStep, lastReportNanos, startNanos;
     private long lastCheckpoint = System.nanoTime();
 
-    /** What a run ended with: steps done in all, epochs completed, the best validation loss (∞ without validation). */
+    /**
+     * What a run ended with: steps done in all, epochs completed, the best validation loss (∞ without validation).
+     *
+     * @param steps steps done in all
+     * @param epochs epochs completed
+     * @param bestValidationLoss the best validation loss, or ∞
+     * @param stoppedEarly whether early stopping ended the run
+     */
     public record Result(long steps, int epochs, double bestValidationLoss, boolean stoppedEarly) {}
 
+    /**
+     * A trainer of the model.
+     *
+     * @param model the model
+     * @param optimizer the optimizer over its parameters
+     * @param loss the loss
+     * @param config the run's configuration
+     * @param progress where it reports
+     */
     public Trainer(SequenceModel model, Optimizer optimizer, Loss loss, TrainConfig config, Progress progress) {
         this.model = model;
         this.optimizer = optimizer;
@@ -86,6 +106,9 @@ public final class Trainer {
     /**
      * Trains on the examples until the epochs, the step or time limit or early stopping end it: the validation split
      * is drawn from the seed, the rest shuffled into mini-batches (or truncated-BPTT lanes) each epoch.
+     *
+     * @param examples the examples
+     * @return what the run ended with
      */
     public Result fit(List<Example> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
@@ -100,7 +123,13 @@ public final class Trainer {
         return fit(batches, val.isEmpty() ? null : Batches.inOrder(val, model.config, config.batchSize(), classes), config.epochs());
     }
 
-    /** Trains on the source for the configured epochs (or until a limit), validating on {@code validation} (may be null). */
+    /**
+     * Trains on the source for the configured epochs (or until a limit), validating on {@code validation} (may be null).
+     *
+     * @param train the training batches
+     * @param validation the validation batches, or null
+     * @return what the run ended with
+     */
     public Result fit(Batches train, Batches validation) {
         return fit(train, validation, config.epochs());
     }
@@ -108,6 +137,11 @@ public final class Trainer {
     /**
      * Trains until {@code untilEpoch} epochs are complete (0: no cap), or a limit or early stopping ends the run. A
      * later call continues where this one stopped, so runs that take turns epoch by epoch share one trainer each.
+     *
+     * @param train the training batches
+     * @param validation the validation batches, or null
+     * @param untilEpoch the epochs to complete, or 0
+     * @return what the run ended with
      */
     public Result fit(Batches train, Batches validation, int untilEpoch) {
         if (config.maxSteps() > 0 && step >= config.maxSteps()) return new Result(step, epoch, bestLoss, false);
@@ -253,7 +287,12 @@ public final class Trainer {
         return stop;
     }
 
-    /** Mean loss over the examples, whole sequences, no dropout, weighted by sequences per batch. */
+    /**
+     * Mean loss over the examples, whole sequences, no dropout, weighted by sequences per batch.
+     *
+     * @param examples the examples
+     * @return the mean loss
+     */
     public double evaluate(List<Example> examples) {
         return Evaluation.of(model, loss, Batches.inOrder(examples, model.config, config.batchSize(), classes)).loss();
     }
@@ -288,7 +327,11 @@ public final class Trainer {
         return s;
     }
 
-    /** The whole training state, as a checkpoint would hold it. */
+    /**
+     * The whole training state, as a checkpoint would hold it.
+     *
+     * @return the checkpoint
+     */
     public Checkpoint checkpoint() {
         return new Checkpoint(model.stateDict(), optimizer.state(), optimizer.steps, step, epoch, position, dropout.state,
                 bestLoss, badEpochs, bestParams, carryH, carryC, model.config.describe(), optimizer.describe(), config.seed(),
@@ -305,7 +348,11 @@ public final class Trainer {
         }
     }
 
-    /** Continues from a checkpoint: the next {@link #fit} (on the same data) picks up at its step. */
+    /**
+     * Continues from a checkpoint: the next {@link #fit} (on the same data) picks up at its step.
+     *
+     * @param c the checkpoint
+     */
     public void resume(Checkpoint c) {
         if (c.seed() != config.seed()) {
             throw new IllegalArgumentException("checkpoint was trained with seed " + c.seed() + ", this run has seed " + config.seed());

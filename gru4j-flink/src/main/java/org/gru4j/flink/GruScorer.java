@@ -28,19 +28,37 @@ import java.io.Serializable;
 public class GruScorer<K, IN> extends KeyedProcessFunction<K, IN, Scored> {
     private static final long serialVersionUID = 1L;
 
-    /** The model's input vector (I floats) of an event. */
+    /**
+     * The model's input vector (I floats) of an event.
+     *
+     * @param <IN> the event type
+     */
     @FunctionalInterface
     public interface Features<IN> extends Serializable {
+        /**
+         * The input vector of an event.
+         *
+         * @param event the event
+         * @return its features (I)
+         */
         float[] of(IN event);
     }
 
+    /** The model every key is stepped through. */
     private final ScoringModel model;
+    /** Turns an event into the model's input. */
     private final Features<IN> features;
     private transient Stepper stepper;
     private transient ValueState<float[]> state;
     private transient ValueState<Long> events;
     private transient float[] out;
 
+    /**
+     * A scorer of a model.
+     *
+     * @param model the model, its threshold and configuration
+     * @param features turns an event into the model's input (I)
+     */
     public GruScorer(ScoringModel model, Features<IN> features) {
         this.model = model;
         this.features = features;

@@ -26,9 +26,18 @@ import java.util.Map;
  * one-step forecaster: the score of an event is the mean squared error between the forecast made at the key's previous
  * event and this event's features, and the event is an anomaly when that score exceeds the threshold. Any other head
  * is a classifier: the label is the arg-max output and the score its softmax probability.
+ *
+ * @param config the model's configuration ({@link ConfigCodec} fields)
+ * @param params its parameters, in state_dict order
+ * @param threshold the forecaster's anomaly threshold (∞: never)
  */
 public record ScoringModel(Map<String, String> config, float[] params, double threshold) implements Serializable {
 
+    /**
+     * Copies the configuration and checks that the model can be built and stepped one event at a time.
+     *
+     * @throws IllegalArgumentException when it cannot: a token model, a last-step head, a bidirectional stack
+     */
     public ScoringModel {
         config = new LinkedHashMap<>(config);
         Module m = build(config, params);
@@ -39,12 +48,25 @@ public record ScoringModel(Map<String, String> config, float[] params, double th
         if (rc.bidirectional()) throw new IllegalArgumentException("a bidirectional model cannot score events one at a time");
     }
 
-    /** The model alone: outputs are the last layer's hidden state. */
+    /**
+     * The model alone: outputs are the last layer's hidden state.
+     *
+     * @param model a unidirectional module
+     * @return the scoring model
+     */
     public static ScoringModel of(Recurrent model) {
         return new ScoringModel(ConfigCodec.fields(model, "gru4j"), model.params.clone(), Double.POSITIVE_INFINITY);
     }
 
-    /** The model with a linear head W (outputs, H) and bias (outputs); threshold for the forecaster's anomaly flag. */
+    /**
+     * The model with a linear head W (outputs, H) and bias (outputs); threshold for the forecaster's anomaly flag.
+     *
+     * @param model a unidirectional module
+     * @param headWeight W (outputs, H)
+     * @param headBias b (outputs)
+     * @param threshold the forecaster's anomaly threshold
+     * @return the scoring model
+     */
     public static ScoringModel of(Recurrent model, float[] headWeight, float[] headBias, double threshold) {
         RecurrentConfig cf = model.config;
         int outputs = headBias.length;
@@ -60,12 +82,22 @@ public record ScoringModel(Map<String, String> config, float[] params, double th
         return of(m, threshold);
     }
 
-    /** A trained {@link SequenceModel} with a per-step head and raw-feature input (e.g. {@code seqToSeq}), unidirectional. */
+    /**
+     * A trained {@link SequenceModel} with a per-step head and raw-feature input (e.g. {@code seqToSeq}), unidirectional.
+     *
+     * @param model the model
+     * @param threshold the forecaster's anomaly threshold
+     * @return the scoring model
+     */
     public static ScoringModel of(SequenceModel model, double threshold) {
         return new ScoringModel(ConfigCodec.fields(model, "gru4j"), model.params.clone(), threshold);
     }
 
-    /** A new model of this configuration and parameters. */
+    /**
+     * A new model of this configuration and parameters.
+     *
+     * @return the model
+     */
     public Module build() {
         return build(config, params);
     }

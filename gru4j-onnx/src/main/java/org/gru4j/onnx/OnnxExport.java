@@ -32,8 +32,16 @@ import java.util.Map;
 public final class OnnxExport {
     private OnnxExport() {}
 
+    /** The operator set the exported models declare. */
     public static final int OPSET = 14;
 
+    /**
+     * Writes a recurrent module as an ONNX model of one GRU, LSTM or RNN node per layer, atomically.
+     *
+     * @param rnn the module
+     * @param file the target
+     * @throws IOException when writing fails
+     */
     public static void write(Recurrent rnn, Path file) throws IOException {
         byte[] model = model(rnn);
         AtomicFile.write(file, out -> {
@@ -53,6 +61,10 @@ public final class OnnxExport {
      * </pre>
      * The configuration goes into the model's metadata_props (gru4j's ConfigCodec fields, with z_keeps_state=true as the
      * graph's weights are), so that {@link OnnxImport#readModel} rebuilds the model.
+     *
+     * @param model the model
+     * @param file the target
+     * @throws IOException when writing fails
      */
     public static void write(SequenceModel model, Path file) throws IOException {
         byte[] bytes = model(model);

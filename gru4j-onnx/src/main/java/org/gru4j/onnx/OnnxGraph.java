@@ -18,9 +18,11 @@ import java.util.Set;
  * which inputs count as one). Not thread-safe (the recurrent nodes keep workspaces).
  */
 public final class OnnxGraph {
+    /** The model read from the file. */
     public final OnnxModel model;
     /** The graph inputs a caller must feed: the declared inputs that are not initializers, in declaration order. */
     public final List<ValueInfo> inputs;
+    /** The graph outputs, in declaration order. */
     public final List<ValueInfo> outputs;
     /**
      * The inputs a run may leave out, which are then zeros: the graph inputs that only ever become the initial_h or
@@ -31,6 +33,13 @@ public final class OnnxGraph {
     private final GraphPlan plan;
     private final long opset;
 
+    /**
+     * Reads and compiles an ONNX file.
+     *
+     * @param file the .onnx file
+     * @return the graph, ready to run
+     * @throws IOException when the file cannot be read, is not an ONNX model, or uses what gru4j does not implement
+     */
     public static OnnxGraph load(Path file) throws IOException {
         OnnxModel m = OnnxReader.read(file);
         try {
@@ -42,6 +51,12 @@ public final class OnnxGraph {
         }
     }
 
+    /**
+     * Compiles a model.
+     *
+     * @param model the model
+     * @throws IOException when an initializer cannot be decoded or a node is not implemented
+     */
     public OnnxGraph(OnnxModel model) throws IOException {
         this.model = model;
         this.opset = model.opset();
@@ -58,6 +73,11 @@ public final class OnnxGraph {
         plan.forceReference(on);
     }
 
+    /**
+     * The default-domain operator set version.
+     *
+     * @return the version
+     */
     public long opset() {
         return opset;
     }
@@ -67,6 +87,10 @@ public final class OnnxGraph {
      * dimensions, except the {@link #initialStates}: one left out is zeros in its declared shape, a symbolic dimension
      * ("batch") taking its size from a fed input that declares the same symbol (refused, naming the input and its
      * declared shape, when none does). Returns the graph outputs by name, in declaration order.
+     *
+     * @param feeds input name → value
+     * @return output name → value
+     * @throws IOException when an external initializer cannot be read
      */
     public Map<String, Value> run(Map<String, Value> feeds) throws IOException {
         return run(feeds, Budget.forRun());
@@ -97,6 +121,11 @@ public final class OnnxGraph {
         return result;
     }
 
+    /**
+     * The names of {@link #inputs}.
+     *
+     * @return the names, in declaration order
+     */
     public List<String> inputNames() {
         return inputs.stream().map(ValueInfo::name).toList();
     }

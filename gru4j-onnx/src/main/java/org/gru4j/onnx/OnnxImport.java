@@ -47,6 +47,14 @@ public final class OnnxImport {
     private static final Set<String> LAYOUT_OPS = Set.of("Transpose", "Reshape", "Squeeze", "Unsqueeze", "Concat", "Slice",
             "Identity", "Constant", "Shape", "Gather");
 
+    /**
+     * The recurrent stack of an ONNX file: one GRU, LSTM or RNN node per layer, with the layout ops exporters put
+     * around them.
+     *
+     * @param file the .onnx file
+     * @return the stack as a Recurrent
+     * @throws IOException when the file cannot be read or holds no stack gru4j can rebuild, saying why
+     */
     public static Recurrent read(Path file) throws IOException {
         OnnxModel m = OnnxReader.read(file);
         try {
@@ -59,6 +67,10 @@ public final class OnnxImport {
     /**
      * Any model gru4j can rebuild from an ONNX file: a SequenceModel (or Recurrent) that gru4j exported with
      * its configuration in metadata_props, else the plain recurrent stack {@link #read} recognises.
+     *
+     * @param file the .onnx file
+     * @return the model and its metadata
+     * @throws IOException when the file cannot be read or holds no model gru4j can rebuild, saying why
      */
     public static ModelFiles.Contents readModel(Path file) throws IOException {
         OnnxModel m = OnnxReader.read(file);   // first: it refuses devices and FIFOs before anything is read whole

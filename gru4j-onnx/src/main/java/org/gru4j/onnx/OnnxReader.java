@@ -34,6 +34,10 @@ public final class OnnxReader {
      * Reads the model and checks what decoding its initializers will allocate against the load budget
      * ({@link LoadBudget}: 64 MiB + 8 × the bytes of the model file and of the external data files it names), before
      * any initializer is decoded: 300 uint8 initializers that share one 10 MB external blob would decode to 24 GB.
+     *
+     * @param file the .onnx file
+     * @return the model
+     * @throws IOException when the file cannot be read, is not a ModelProto, or would pass the load budget
      */
     public static OnnxModel read(Path file) throws IOException {
         LoadBudget.requireRegular(file);
@@ -66,7 +70,12 @@ public final class OnnxReader {
         for (TensorProto t : m.graph().initializers()) budget.charge(TensorData.cost(t), "initializer '" + Untrusted.text(t.name()) + "'");
     }
 
-    /** The values of all initializers as their dims declare them (saturating): what a config in the metadata may ask for at most. */
+    /**
+     * The values of all initializers as their dims declare them (saturating): what a config in the metadata may ask for at most.
+     *
+     * @param m the model
+     * @return the count
+     */
     public static long values(OnnxModel m) {
         long n = 0;
         for (TensorProto t : m.graph().initializers()) {
@@ -77,7 +86,14 @@ public final class OnnxReader {
         return n;
     }
 
-    /** Parses the bytes of a ModelProto; dir is where external data is looked for. */
+    /**
+     * Parses the bytes of a ModelProto; dir is where external data is looked for.
+     *
+     * @param bytes the ModelProto's bytes
+     * @param dir where external data is looked for
+     * @return the model
+     * @throws IOException when the bytes are not a ModelProto gru4j reads
+     */
     public static OnnxModel parse(byte[] bytes, Path dir) throws IOException {
         return model(CodedInputStream.newInstance(bytes), dir);
     }

@@ -46,11 +46,16 @@ public final class SensorAnomalyJob {
 
     /** One reading: its row, mote, standardised features and label. */
     public static class Reading implements Serializable {
+        /** The reading's index among the file's rows, from 0. */
         public int row;
+        /** The mote that sent it. */
         public int mote;
+        /** Its standardised (humidity, temperature). */
         public float[] features;
+        /** 1 for a labelled anomaly, else 0. */
         public int label;
 
+        /** An empty reading, for Flink's POJO serializer. */
         public Reading() {}
 
         Reading(int row, int mote, float[] features, int label) {
@@ -61,7 +66,18 @@ public final class SensorAnomalyJob {
         }
     }
 
-    /** What the job measured: flags against the labels. */
+    /**
+     * What the job measured: flags against the labels.
+     *
+     * @param readings readings streamed
+     * @param anomalies labelled anomalies among them
+     * @param flagged readings flagged
+     * @param precision flagged and labelled / flagged
+     * @param recall flagged and labelled / labelled
+     * @param f1 their harmonic mean
+     * @param auc the scores' ROC-AUC
+     * @param threshold the threshold chosen on the training part
+     */
     public record Report(int readings, int anomalies, int flagged, double precision, double recall, double f1, double auc,
                          double threshold) {
         @Override
@@ -71,12 +87,26 @@ public final class SensorAnomalyJob {
         }
     }
 
+    /**
+     * Runs the job on a CSV file and prints its report.
+     *
+     * @param args the CSV path (default: the shipped data) and the parallelism (default 2)
+     * @throws Exception when the file cannot be read or the job fails
+     */
     public static void main(String[] args) throws Exception {
         Path csv = Path.of(args.length > 0 ? args[0] : "data/sensors/suthaharan-sensors.csv");
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         System.out.println(run(csv, parallelism));
     }
 
+    /**
+     * Trains, picks the threshold, streams every reading through a local Flink job and measures the flags.
+     *
+     * @param csv the sensor CSV file
+     * @param parallelism the job's parallelism
+     * @return what the job measured
+     * @throws Exception when the file cannot be read or the job fails
+     */
     public static Report run(Path csv, int parallelism) throws Exception {
         List<Reading> readings = read(csv);
         final int C = 2;

@@ -28,9 +28,16 @@ import java.util.Map;
  */
 public final class SileroVad {
     /** Which interface the file has. */
-    public enum Kind { STATE, LEGACY_HC }
+    public enum Kind {
+        /** One {@code state} input (2, 1, 128) and output {@code stateN}: v5, v6 and their exports. */
+        STATE,
+        /** {@code h} and {@code c} inputs (2, 1, 64) and outputs {@code hn}, {@code cn}: v4. */
+        LEGACY_HC
+    }
 
+    /** Which interface the model has. */
     public final Kind kind;
+    /** Whether the model takes an {@code sr} input (else it runs 16 kHz only). */
     public final boolean takesSampleRate;
     /** False for the 16 kHz-only exports: no sr input, or "16k" in the file name (the Python wrapper's rule). */
     public final boolean runs8k;
@@ -41,6 +48,12 @@ public final class SileroVad {
     private float[] context = new float[0];
     private int lastRate;
 
+    /**
+     * Reads a Silero VAD model and finds its interface.
+     *
+     * @param model the .onnx file
+     * @throws IOException when it cannot be read or is not a Silero VAD model
+     */
     public SileroVad(Path model) throws IOException {
         this.graph = OnnxGraph.load(model);
         Map<String, ValueInfo> in = new HashMap<>();
@@ -65,12 +78,22 @@ public final class SileroVad {
                 + " (expected input, state[, sr] or input, h, c[, sr])");
     }
 
-    /** Chunk length the wrapper uses at this rate: 512 at 16 kHz, 256 at 8 kHz. */
+    /**
+     * Chunk length the wrapper uses at this rate: 512 at 16 kHz, 256 at 8 kHz.
+     *
+     * @param rate 8000 or 16000
+     * @return the chunk length
+     */
     public static int window(int rate) {
         return rate == 16000 ? 512 : 256;
     }
 
-    /** Samples of the previous input prepended to each chunk (models with a state input): 64 at 16 kHz, 32 at 8 kHz. */
+    /**
+     * Samples of the previous input prepended to each chunk (models with a state input): 64 at 16 kHz, 32 at 8 kHz.
+     *
+     * @param rate the sample rate
+     * @return the context length, 0 without a state input
+     */
     public int contextSize(int rate) {
         return kind == Kind.STATE ? (rate == 16000 ? 64 : 32) : 0;
     }
@@ -83,7 +106,14 @@ public final class SileroVad {
         lastRate = 0;
     }
 
-    /** The speech probability of one chunk of {@link #window} samples, carrying state and context. */
+    /**
+     * The speech probability of one chunk of {@link #window} samples, carrying state and context.
+     *
+     * @param chunk the samples
+     * @param rate their rate
+     * @return the probability
+     * @throws IOException when the model fails
+     */
     public float step(float[] chunk, int rate) throws IOException {
         if (rate != 8000 && rate != 16000) throw new IllegalArgumentException("Silero VAD runs at 8000 or 16000 Hz, not " + rate);
         if (!runs8k && rate != 16000) throw new IllegalArgumentException("this Silero VAD model runs at 16000 Hz only");
@@ -119,6 +149,9 @@ public final class SileroVad {
      * sr input), any other rate resampled to 16 kHz by {@link Resampler} (a Kaiser-windowed sinc; the Python
      * wrapper instead keeps every k-th sample of a multiple of 16 kHz and refuses other rates). For a 16 kHz-only model
  * 8 kHz audio is resampled too.
+     *
+     * @param a the audio
+     * @return it at a rate the model runs
      */
     public Wav.Audio prepare(Wav.Audio a) {
         int r = a.sampleRate();
@@ -126,10 +159,24 @@ public final class SileroVad {
         return new Wav.Audio(Resampler.resample(a.samples(), r, 16000), 16000);
     }
 
-    /** Per-chunk probabilities and the model time of each chunk, in nanoseconds. */
+    /**
+     * Per-chunk probabilities and the model time of each chunk, in nanoseconds.
+     *
+     * @param probs the speech probability of each chunk
+     * @param nanos the model time of each chunk
+     * @param window samples per chunk
+     * @param rate the sample rate
+     */
     public record Probabilities(float[] probs, long[] nanos, int window, int rate) {}
 
-    /** Runs a whole recording from a fresh state: the wrapper's audio loop (the last chunk zero-padded). */
+    /**
+     * Runs a whole recording from a fresh state: the wrapper's audio loop (the last chunk zero-padded).
+     *
+     * @param audio the samples
+     * @param rate their rate
+     * @return each chunk's probability and time
+     * @throws IOException when the model fails
+     */
     public Probabilities run(float[] audio, int rate) throws IOException {
         reset();
         int w = window(rate), n = (audio.length + w - 1) / w;

@@ -22,19 +22,53 @@ import java.util.List;
 public final class SpeechSegments {
     private SpeechSegments() {}
 
+    /**
+     * The rules' settings, named as get_speech_timestamps names them.
+     *
+     * @param threshold speech starts at p ≥ this
+     * @param negThreshold a possible end at p below this
+     * @param minSpeechMs shorter segments are dropped
+     * @param minSilenceMs the silence that ends a segment
+     * @param speechPadMs padding on each side
+     * @param maxSpeechS the longest segment, in seconds
+     */
     public record Params(double threshold, double negThreshold, int minSpeechMs, int minSilenceMs, int speechPadMs,
                          double maxSpeechS) {
+        /**
+         * The wrapper's defaults for a threshold: neg_threshold max(threshold − 0.15, 0.01), 250 ms, 100 ms, 30 ms,
+         * unbounded.
+         *
+         * @param threshold the speech threshold
+         * @return the settings
+         */
         public static Params defaults(double threshold) {
             return new Params(threshold, Math.max(threshold - 0.15, 0.01), 250, 100, 30, Double.POSITIVE_INFINITY);
         }
     }
 
-    /** A segment in samples, [start, end). */
+    /**
+     * A segment in samples, [start, end).
+     *
+     * @param start the first sample
+     * @param end past the last sample
+     */
     public record Segment(long start, long end) {
+        /**
+         * The start in seconds.
+         *
+         * @param rate the sample rate
+         * @return seconds
+         */
         public double startSeconds(int rate) {
             return start / (double) rate;
         }
 
+        /**
+         * The end in seconds.
+         *
+         * @param rate the sample rate
+         * @return seconds
+         */
         public double endSeconds(int rate) {
             return end / (double) rate;
         }
@@ -42,6 +76,16 @@ public final class SpeechSegments {
 
     private record Silence(long at, long length) {}
 
+    /**
+     * The speech segments.
+     *
+     * @param probs each chunk's probability
+     * @param window samples per chunk
+     * @param rate the sample rate
+     * @param audioLength samples of the audio
+     * @param p the settings
+     * @return the segments, in order
+     */
     public static List<Segment> find(float[] probs, int window, int rate, long audioLength, Params p) {
         double minSpeech = rate * p.minSpeechMs() / 1000.0, pad = rate * p.speechPadMs() / 1000.0;
         double maxSpeech = rate * p.maxSpeechS() - window - 2 * pad, minSilence = rate * p.minSilenceMs() / 1000.0;
