@@ -68,6 +68,10 @@ final class VectorGemm {
                     for (; i < mc; i++) tile1x2(kc, a, aPanel + i * ars, acs, b, bPanel + j, ldb, c, cj + i * ldc);
                 }
                 for (int j = n2; j < n; j += L) {
+                    if (n - j <= NARROW) {       // a few columns left (I = 2 features, one output): scalar is faster
+                        for (int i = 0; i < mc; i++) narrow(kc, n - j, a, aPanel + i * ars, acs, b, bPanel + j, ldb, c, cOff + (i0 + i) * ldc + j);
+                        break;
+                    }
                     VectorMask<Float> mask = S.indexInRange(j, n);
                     for (int i = 0; i < mc; i++) {
                         tile1x1(kc, a, aPanel + i * ars, acs, b, bPanel + j, ldb, c, cOff + (i0 + i) * ldc + j, mask);
@@ -119,7 +123,31 @@ final class VectorGemm {
             c4.intoArray(c, cj + 4 * L); c5.intoArray(c, cj + 5 * L); c6.intoArray(c, cj + 6 * L); c7.intoArray(c, cj + 7 * L);
         }
         for (; j + 2 * L <= n; j += 2 * L) tile1x2(k, a, aOff, acs, b, bOff + j, ldb, c, cOff + j);
-        for (; j < n; j += L) tile1x1(k, a, aOff, acs, b, bOff + j, ldb, c, cOff + j, S.indexInRange(j, n));
+        if (n - j > 0 && n - j <= NARROW) narrow(k, n - j, a, aOff, acs, b, bOff + j, ldb, c, cOff + j);
+        else for (; j < n; j += L) tile1x1(k, a, aOff, acs, b, bOff + j, ldb, c, cOff + j, S.indexInRange(j, n));
+    }
+
+    /**
+     * Remainders of at most this many columns are done in scalar code: a masked vector per row and k that carries one
+     * to four useful lanes costs more (its loads take the checked path near an array's end) than the scalar FMAs.
+     */
+    static final int NARROW = 4;
+
+    /** c[0, w) += Σ_p a[ai + p·acs] · b[bj + p·ldb, +w), for w ≤ {@link #NARROW} columns. */
+    private static void narrow(int k, int w, float[] a, int ai, int acs, float[] b, int bj, int ldb, float[] c, int cij) {
+        float c0 = c[cij], c1 = w > 1 ? c[cij + 1] : 0, c2 = w > 2 ? c[cij + 2] : 0, c3 = w > 3 ? c[cij + 3] : 0;
+        for (int p = 0; p < k; p++) {
+            float av = a[ai + p * acs];
+            int bp = bj + p * ldb;
+            c0 = Math.fma(av, b[bp], c0);
+            if (w > 1) c1 = Math.fma(av, b[bp + 1], c1);
+            if (w > 2) c2 = Math.fma(av, b[bp + 2], c2);
+            if (w > 3) c3 = Math.fma(av, b[bp + 3], c3);
+        }
+        c[cij] = c0;
+        if (w > 1) c[cij + 1] = c1;
+        if (w > 2) c[cij + 2] = c2;
+        if (w > 3) c[cij + 3] = c3;
     }
 
     /** C[8 rows, 2L columns] += A (element (r, p) at pa[ai + r·ars + p·acs]; packed: ars 1, acs 8) · B strip. */
