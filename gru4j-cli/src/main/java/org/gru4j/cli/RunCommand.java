@@ -45,11 +45,11 @@ final class RunCommand implements Callable<Integer> {
     Map<String, Path> fetch = new LinkedHashMap<>();
     @Option(names = "--hn", paramLabel = "HN.npy", description = "where to write the final hidden states")
     Path hn;
-    @Option(names = "--h0", paramLabel = "H0.npy", description = "initial hidden states (L*D,B,H); zeros when absent")
+    @Option(names = "--h0", paramLabel = "H0.npy", description = "initial hidden states (L*D,B,H); zeros when absent (ONNX: an input that is an initial state, see README)")
     Path h0;
     @Option(names = "--cn", paramLabel = "CN.npy", description = "LSTM: where to write the final cell states")
     Path cn;
-    @Option(names = "--c0", paramLabel = "C0.npy", description = "LSTM: initial cell states (L*D,B,H)")
+    @Option(names = "--c0", paramLabel = "C0.npy", description = "LSTM: initial cell states (L*D,B,H); zeros when absent")
     Path c0;
     @Option(names = "--batch-first", description = "X and Y are (batch, steps, features)")
     boolean batchFirst;
