@@ -69,16 +69,16 @@ public final class StateDict {
             String shown = names.size() > 8 ? names.subList(0, 8) + " …" : names.toString();
             throw new IllegalArgumentException("no recurrent module found: no tensor named like weight_ih_l0 among " + Untrusted.text(shown));
         }
-        Map<String, Tensor> sd;
+        String p;      // the chosen module's key prefix
         if (prefix != null) {
-            String p = prefix.isEmpty() || prefix.endsWith(".") ? prefix : prefix + ".";
-            sd = modules.get(p);
-            if (sd == null) throw new IllegalArgumentException("no recurrent module under prefix '" + p + "'; found " + prefixes(modules));
+            p = prefix.isEmpty() || prefix.endsWith(".") ? prefix : prefix + ".";
+            if (!modules.containsKey(p)) throw new IllegalArgumentException("no recurrent module under prefix '" + p + "'; found " + prefixes(modules));
         } else if (modules.size() > 1) {
             throw new IllegalArgumentException("several recurrent modules " + prefixes(modules) + ": choose one by its key prefix");
         } else {
-            sd = modules.values().iterator().next();
+            p = modules.keySet().iterator().next();
         }
+        Map<String, Tensor> sd = modules.get(p);
         if (sd.containsKey("weight_hr_l0")) throw new IllegalArgumentException("LSTM with proj_size (weight_hr_l0) is not supported");
         Tensor whh = need(sd, "weight_hh_l0"), wih = need(sd, "weight_ih_l0");
         if (whh.rank() != 2 || whh.dim(1) < 1 || whh.dim(0) % whh.dim(1) != 0) {
@@ -126,8 +126,6 @@ public final class StateDict {
         requireFinite(sd);
         Recurrent r = new Recurrent(config);
         r.load(sd);
-        String p = null;
-        for (Map.Entry<String, Map<String, Tensor>> e : modules.entrySet()) if (e.getValue() == sd) p = e.getKey();
         List<String> unused = new ArrayList<>();
         for (String name : tensors.keySet()) if (!(name.startsWith(p) && sd.containsKey(name.substring(p.length())))) unused.add(name);
         return new ModelFiles.Contents(r, null, Map.of(), unused);
