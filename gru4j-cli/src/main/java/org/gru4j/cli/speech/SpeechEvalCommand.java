@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +25,15 @@ final class SpeechEvalCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--manifest", required = true, paramLabel = "CSV", description = "test manifest (path,text)")
     Path manifest;
-    @Option(names = "--beam", defaultValue = "1", paramLabel = "K", description = "CTC prefix beam width (1: greedy); default ${DEFAULT-VALUE}")
-    int beam;
-    @Option(names = "--words", paramLabel = "FILE", description = "word list (one a line) constraining the beam search")
-    Path words;
+    @picocli.CommandLine.Mixin
+    Decoding decoding = new Decoding();
     @picocli.CommandLine.Mixin
     Threads threads = new Threads();
 
     @Override
     public Integer call() throws IOException {
         SpeechModel m = SpeechModel.load(model);
-        ErrorRate er = evaluate(m, Manifest.read(manifest), beam, words == null ? null : Files.readAllLines(words), threads.count(), true);
+        ErrorRate er = evaluate(m, Manifest.read(manifest), decoding.beam, decoding.wordList(), threads.count(), true);
         System.out.printf(Locale.ROOT, "wer=%.4f cer=%.4f%n", er.wer(), er.cer());
         return 0;
     }
@@ -44,7 +41,7 @@ final class SpeechEvalCommand implements Callable<Integer> {
     static ErrorRate evaluate(SpeechModel m, Manifest manifest, int beam, List<String> words, int threads, boolean print)
             throws IOException {
         List<Utterance> test = SpeechTraining.load(manifest, m, threads);
-        int k = words != null ? Math.max(beam, 8) : beam;
+        int k = Decoding.width(beam, words);
         CtcDecoder d = new CtcDecoder(m.alphabet, k, words);
         double audio = test.stream().mapToDouble(Utterance::seconds).sum();
         long t0 = System.nanoTime();

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,10 +23,8 @@ final class SpeechRecognizeCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--wav", required = true, paramLabel = "FILE", description = "the audio")
     Path wav;
-    @Option(names = "--beam", defaultValue = "1", paramLabel = "K", description = "CTC prefix beam width (1: greedy); default ${DEFAULT-VALUE}")
-    int beam;
-    @Option(names = "--words", paramLabel = "FILE", description = "word list (one a line): only these words are recognised (beam search)")
-    Path words;
+    @picocli.CommandLine.Mixin
+    Decoding decoding = new Decoding();
     @Option(names = "--stream", description = "decode chunk by chunk with the recurrent state carried (unidirectional model)")
     boolean stream;
     @Option(names = "--chunk-ms", defaultValue = "100", paramLabel = "MS", description = "chunk length for --stream; default ${DEFAULT-VALUE}")
@@ -41,7 +38,7 @@ final class SpeechRecognizeCommand implements Callable<Integer> {
         String text;
         long t0 = System.nanoTime();
         if (stream) {
-            if (beam > 1 || words != null) throw new IllegalArgumentException("--stream decodes greedily: drop --beam/--words");
+            if (decoding.beam > 1 || decoding.words != null) throw new IllegalArgumentException("--stream decodes greedily: drop --beam/--words");
             if (chunkMs < 10) throw new IllegalArgumentException("--chunk-ms must be ≥ 10, got " + chunkMs);
             SpeechStream s = new SpeechStream(m);
             int chunk = m.config.frontend().sampleRate() * chunkMs / 1000;
@@ -68,9 +65,9 @@ final class SpeechRecognizeCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "latency per %d ms chunk: median %.2f ms, mean %.2f ms, max %.2f ms (%d chunks; the first ones include JIT warm-up)%n",
                     chunkMs, times.get(times.size() / 2), sum / chunks, worst, chunks);
         } else {
-            List<String> list = words == null ? null : Files.readAllLines(words);
-            CtcDecoder d = new CtcDecoder(m.alphabet, Math.max(beam, list != null ? 8 : 1), list);
-            int k = list != null ? Math.max(beam, 8) : beam;
+            List<String> list = decoding.wordList();
+            int k = Decoding.width(decoding.beam, list);
+            CtcDecoder d = new CtcDecoder(m.alphabet, k, list);
             text = m.transcribe(x, d, k);
             double cold = (System.nanoTime() - t0) / 1e9;
             // a fresh JVM interprets the vector kernels until they are compiled: time a second pass as well
